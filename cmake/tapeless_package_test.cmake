@@ -1,0 +1,66 @@
+# Script (cmake -P) behind the tapeless.package.* tests; see tests/package/CMakeLists.txt.
+# SPDX-License-Identifier: BSL-1.0
+#   -DSTEP=install  -DBUILD_DIR=... -DPREFIX=... [-DBUILD_TYPE=...]
+#   -DSTEP=consumer -DSOURCE_DIR=... -DBINARY_DIR=... -DGENERATOR=... -DCXX_COMPILER=... -DBUILD_TYPE=...
+#                   -DEXPECTED_VERSION=... [-DPREFIX=...] [-DTAPELESS_SOURCE_DIR=...] [-DEXPECT_BLAS=ON]
+# A consumer lists the executables to run in <BINARY_DIR>/apps-<config>.txt; each must print
+# "tapeless <EXPECTED_VERSION>".
+function(run what)
+    string(REPLACE ";" " " shown "${ARGN}")
+    message(STATUS "tapeless.package: ${what}: ${shown}")
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    message("${out}")
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "tapeless.package: FAIL: ${what} (exit ${result})")
+    endif()
+    set(run_output "${out}" PARENT_SCOPE)
+endfunction()
+
+if(STEP STREQUAL "install")
+    file(REMOVE_RECURSE "${PREFIX}")
+    set(config_args "")
+    if(BUILD_TYPE)
+        set(config_args --config "${BUILD_TYPE}")
+    endif()
+    run("install" "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}" ${config_args})
+    return()
+endif()
+
+if(NOT STEP STREQUAL "consumer")
+    message(FATAL_ERROR "tapeless_package_test.cmake: -DSTEP=install|consumer")
+endif()
+file(REMOVE_RECURSE "${BINARY_DIR}")   # configure from scratch: find_package must really resolve
+set(args -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
+         "-DEXPECTED_VERSION=${EXPECTED_VERSION}" "-DEXPECT_BLAS=${EXPECT_BLAS}")
+foreach(var MAKE_PROGRAM BUILD_TYPE)
+    if(${var})
+        list(APPEND args "-DCMAKE_${var}=${${var}}")
+    endif()
+endforeach()
+if(Boost_DIR)
+    list(APPEND args "-DBoost_DIR=${Boost_DIR}")
+endif()
+if(PREFIX)
+    list(APPEND args "-DCMAKE_PREFIX_PATH=${PREFIX}")
+endif()
+if(TAPELESS_SOURCE_DIR)
+    list(APPEND args "-DTAPELESS_SOURCE_DIR=${TAPELESS_SOURCE_DIR}")
+endif()
+run("configure consumer" "${CMAKE_COMMAND}" ${args})
+set(build_args "")
+if(BUILD_TYPE)
+    set(build_args --config "${BUILD_TYPE}")
+endif()
+run("build consumer" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" ${build_args})
+
+file(STRINGS "${BINARY_DIR}/apps-${BUILD_TYPE}.txt" apps)
+if(NOT apps)
+    message(FATAL_ERROR "tapeless.package: FAIL: the consumer listed no executable")
+endif()
+foreach(app IN LISTS apps)
+    run("run ${app}" "${app}")
+    if(NOT run_output MATCHES "tapeless ${EXPECTED_VERSION}")
+        message(FATAL_ERROR "tapeless.package: FAIL: ${app} did not print 'tapeless ${EXPECTED_VERSION}'")
+    endif()
+endforeach()
+message("tapeless.package: PASS: ${SOURCE_DIR} (${apps})")

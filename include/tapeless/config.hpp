@@ -1,0 +1,24 @@
+//! @file Defines the `TAPELESS_CONFIG_*` knobs users may set before including tapeless.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_CONFIG_HPP
+#define TAPELESS_CONFIG_HPP
+
+//! Byte alignment of every buffer tapeless allocates (tensors and workspaces); one cache line and
+//! one AVX-512 register, so aligned vector loads never split a line.
+#ifndef TAPELESS_CONFIG_ALIGNMENT
+#define TAPELESS_CONFIG_ALIGNMENT 64
+#endif
+
+//! GEMM backend: defined by the `tapeless::blas` CMake target to route matrix products to CBLAS;
+//! otherwise the portable kernels in `eval/backend/portable.hpp` are used.
+// #define TAPELESS_GEMM_BACKEND_CBLAS
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TAPELESS_RESTRICT __restrict__
+#define TAPELESS_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define TAPELESS_RESTRICT
+#define TAPELESS_ALWAYS_INLINE inline
+#endif
+
+#endif

@@ -1,0 +1,28 @@
+//! @file Defines `tapeless::fixed_string`, a string usable as a template argument (leaf names).
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_DETAIL_FIXED_STRING_HPP
+#define TAPELESS_DETAIL_FIXED_STRING_HPP
+
+#include <cstddef>
+#include <string_view>
+
+namespace tapeless {
+
+//! A compile-time string: `param<"w1">(w)` puts "w1" in the leaf's type, so the name costs nothing
+//! at run time and appears in diagnostics.
+template <std::size_t N>
+struct fixed_string {
+    char value[N]{};
+    constexpr fixed_string(char const (&s)[N]) {
+        for (std::size_t i = 0; i < N; ++i) value[i] = s[i];
+    }
+    [[nodiscard]] constexpr std::string_view view() const { return {value, N - 1}; }
+    template <std::size_t M>
+    constexpr bool operator==(fixed_string<M> const& o) const {
+        return view() == o.view();
+    }
+};
+
+} // namespace tapeless
+
+#endif

@@ -1,0 +1,106 @@
+//! @file Defines `type_list` and the few list operations the graph analysis needs.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_DETAIL_TYPE_LIST_HPP
+#define TAPELESS_DETAIL_TYPE_LIST_HPP
+
+#include <boost/hana/type.hpp>
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+// Lists are plain packs: membership and lookup are fold expressions or overload resolution, never
+// recursive instantiation, so a list of n types costs O(n) instantiations, not O(n^2).
+namespace tapeless::detail {
+
+template <class... Ts>
+struct type_list {
+    static constexpr std::size_t size = sizeof...(Ts);
+};
+
+template <class T, class List>
+inline constexpr bool contains_v = false;
+template <class T, class... Ts>
+inline constexpr bool contains_v<T, type_list<Ts...>> = (std::is_same_v<T, Ts> || ...);
+
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+template <class T, class List>
+inline constexpr std::size_t index_of_v = npos;
+template <class T, class... Ts>
+inline constexpr std::size_t index_of_v<T, type_list<Ts...>> = [] {
+    constexpr bool hits[] = {std::is_same_v<T, Ts>..., false};
+    for (std::size_t i = 0; i < sizeof...(Ts); ++i)
+        if (hits[i]) return i;
+    return npos;
+}();
+
+// O(1) indexing: overload resolution picks the base with the requested index.
+template <std::size_t I, class T>
+struct indexed {
+    using type = T;
+};
+template <class Seq, class... Ts>
+struct indexer;
+template <std::size_t... Is, class... Ts>
+struct indexer<std::index_sequence<Is...>, Ts...> : indexed<Is, Ts>... {};
+template <std::size_t I, class T>
+indexed<I, T> select(indexed<I, T>);
+
+template <std::size_t I, class List>
+struct at;
+template <std::size_t I, class... Ts>
+struct at<I, type_list<Ts...>> {
+    using type = typename decltype(select<I>(
+        indexer<std::index_sequence_for<Ts...>, Ts...>{}))::type;
+};
+template <std::size_t I, class List>
+using at_t = typename at<I, List>::type;
+
+// Append the members of B that A lacks, keeping order: the topological merge step.
+template <class A, class B>
+struct merge;
+template <class... As>
+struct merge<type_list<As...>, type_list<>> {
+    using type = type_list<As...>;
+};
+template <class... As, class B, class... Bs>
+struct merge<type_list<As...>, type_list<B, Bs...>>
+    : merge<std::conditional_t<(std::is_same_v<B, As> || ...), type_list<As...>,
+                               type_list<As..., B>>,
+            type_list<Bs...>> {};
+template <class A, class B>
+using merge_t = typename merge<A, B>::type;
+
+template <class... Lists>
+struct merge_all {
+    using type = type_list<>;
+};
+template <class L, class... Ls>
+struct merge_all<L, Ls...> {
+    using type = merge_t<L, typename merge_all<Ls...>::type>;
+};
+
+template <class... As, class... Bs>
+type_list<As..., Bs...> operator+(type_list<As...>, type_list<Bs...>);
+
+template <template <class> class Pred, class List>
+struct filter;
+template <template <class> class Pred, class... Ts>
+struct filter<Pred, type_list<Ts...>> {
+    template <class T>
+    using one = std::conditional_t<Pred<T>::value, type_list<T>, type_list<>>;
+    using type = decltype((type_list<>{} + ... + one<Ts>{}));
+};
+template <template <class> class Pred, class List>
+using filter_t = typename filter<Pred, List>::type;
+
+//! The list as a Hana tuple of types, for `hana::for_each` over node types at emission.
+template <class... Ts>
+constexpr auto to_hana(type_list<Ts...>) {
+    return boost::hana::tuple_t<Ts...>;
+}
+
+} // namespace tapeless::detail
+
+#endif

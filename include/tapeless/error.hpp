@@ -1,0 +1,29 @@
+//! @file Defines the exceptions tapeless throws: `tapeless::error` and its kinds.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_ERROR_HPP
+#define TAPELESS_ERROR_HPP
+
+#include <stdexcept>
+#include <string>
+
+namespace tapeless {
+
+//! Base of every exception tapeless throws.
+struct error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+//! Runtime extents that an operation cannot accept, e.g. "tapeless: matmul: shapes 3x4 and 5x6:
+//! inner extents differ". Thrown while binding, before any output is written.
+struct shape_error : error {
+    using error::error;
+};
+
+//! Leaves that cannot be bound as written, e.g. two different tensors under one name.
+struct binding_error : error {
+    using error::error;
+};
+
+} // namespace tapeless
+
+#endif

@@ -1,0 +1,368 @@
+//! @file Defines the portable GEMM backend: packed, cache-blocked kernels on compiler vector types.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_EVAL_BACKEND_PORTABLE_HPP
+#define TAPELESS_EVAL_BACKEND_PORTABLE_HPP
+
+#include "../../config.hpp"
+
+#include <cstddef>
+#include <cstring>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace tapeless::backend::portable {
+
+namespace detail {
+
+// Vector width follows the compile-time target, so no code path needs a wider ISA than built for.
+#if defined(__AVX512F__)
+inline constexpr std::size_t vector_bytes = 64;
+#elif defined(__AVX__)
+inline constexpr std::size_t vector_bytes = 32;
+#else
+inline constexpr std::size_t vector_bytes = 16;
+#endif
+
+// Registers available to the micro-kernel: AVX-512 has 32, SSE/AVX 16.
+#if defined(__AVX512F__)
+inline constexpr std::size_t vector_registers = 32;
+#else
+inline constexpr std::size_t vector_registers = 16;
+#endif
+
+template <class T>
+struct vec_of;
+template <>
+struct vec_of<float> {
+    typedef float type __attribute__((vector_size(vector_bytes)));
+};
+template <>
+struct vec_of<double> {
+    typedef double type __attribute__((vector_size(vector_bytes)));
+};
+
+//! Blocking for element type T. The micro-tile is MR rows by NV vectors; the A block
+//! (MC x KC) is meant to stay in L2, a B micro-panel (KC x NR) in L1.
+template <class T>
+struct blocking {
+    using V = typename vec_of<T>::type;
+    static constexpr std::size_t W = vector_bytes / sizeof(T); // lanes
+    static constexpr std::size_t NV = 2;
+    // Accumulators MR*NV plus NV B vectors plus a broadcast must fit the register file.
+    static constexpr std::size_t MR = vector_registers == 32 ? 14 : 6;
+    static constexpr std::size_t NR = NV * W;
+    static constexpr std::size_t KC = 256;
+    static constexpr std::size_t MC = MR * (sizeof(T) == 4 ? 24 : 12);
+    static constexpr std::size_t NC = NR * (sizeof(T) == 4 ? 16 : 16);
+};
+
+template <class V, class T>
+TAPELESS_ALWAYS_INLINE V load(T const* p) {
+    V v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+template <class V, class T>
+TAPELESS_ALWAYS_INLINE void store(T* p, V v) {
+    std::memcpy(p, &v, sizeof v);
+}
+
+//! p[0..count) = r[0..count) + beta * p[0..count), without touching p past count (count < lanes);
+//! p is not read when beta == 0.
+template <class V, class T>
+TAPELESS_ALWAYS_INLINE void store_partial(T* p, V r, std::size_t count, T beta) {
+#if defined(__AVX512F__)
+    // Masked moves: the right edge of every tile in a narrow product goes through here.
+    if constexpr (sizeof(V) == 64) {
+        auto const mask = static_cast<__mmask16>((1u << count) - 1u);
+        if constexpr (sizeof(T) == 4) {
+            if (beta != T(0)) r += beta * V(_mm512_maskz_loadu_ps(mask, p));
+            _mm512_mask_storeu_ps(p, mask, __m512(r));
+        } else {
+            if (beta != T(0)) r += beta * V(_mm512_maskz_loadu_pd(static_cast<__mmask8>(mask), p));
+            _mm512_mask_storeu_pd(p, static_cast<__mmask8>(mask), __m512d(r));
+        }
+        return;
+    }
+#endif
+    for (std::size_t l = 0; l < count; ++l) p[l] = beta != T(0) ? r[l] + beta * p[l] : r[l];
+}
+
+//! How the micro-kernel walks A: a packed panel (a[p*MR + i]), or op(A) read in place from a
+//! transposed (a[p*ld + i]) or untransposed (a[i*ld + p]) source.
+enum class a_layout { packed, strided_k, strided_m };
+
+//! C[mr x nr] = alpha * A(MR x kc) * Bpanel(kc x NV*W) + beta * C, with B packed as b[p*NV*W + j].
+//! Always computes the full tile (B is zero-padded, A rows exist); only the mr x nr corner is stored.
+template <class T, std::size_t MR, std::size_t NV, a_layout AL>
+void micro_kernel(std::size_t kc, T const* TAPELESS_RESTRICT a, std::size_t lda,
+                  T const* TAPELESS_RESTRICT b, T* TAPELESS_RESTRICT c, std::size_t ldc, T alpha,
+                  T beta, std::size_t mr, std::size_t nr) {
+    using V = typename vec_of<T>::type;
+    constexpr std::size_t W = vector_bytes / sizeof(T);
+    std::size_t const rs = AL == a_layout::strided_m ? lda : 1;
+    std::size_t const cs = AL == a_layout::packed ? MR : AL == a_layout::strided_k ? lda : 1;
+    constexpr std::size_t prefetch_distance = 32; // k steps; measured best of 8..32
+    V acc[MR][NV];
+#pragma GCC unroll 32
+    for (std::size_t i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+        for (std::size_t v = 0; v < NV; ++v) acc[i][v] = V{};
+
+    for (std::size_t p = 0; p < kc; ++p) {
+        V bv[NV];
+#pragma GCC unroll 4
+        for (std::size_t v = 0; v < NV; ++v) bv[v] = *reinterpret_cast<V const*>(b + v * W);
+        // Each step of a transposed source is a new cache line at a large stride: fetch ahead.
+        if constexpr (AL == a_layout::strided_k) __builtin_prefetch(a + prefetch_distance * cs);
+#pragma GCC unroll 32
+        for (std::size_t i = 0; i < MR; ++i) {
+            T const ai = a[i * rs];
+#pragma GCC unroll 4
+            for (std::size_t v = 0; v < NV; ++v) acc[i][v] += ai * bv[v];
+        }
+        a += cs;
+        b += NV * W;
+    }
+
+    // Compile-time loop bounds keep acc in registers; runtime mr/nr only guard the stores.
+#pragma GCC unroll 32
+    for (std::size_t i = 0; i < MR; ++i) {
+        if (i >= mr) break;
+        T* cr = c + i * ldc;
+#pragma GCC unroll 4
+        for (std::size_t v = 0; v < NV; ++v) {
+            std::size_t const j0 = v * W;
+            if (j0 >= nr) break;
+            V r = alpha * acc[i][v];
+            if (j0 + W <= nr) {
+                if (beta != T(0)) r += beta * load<V>(cr + j0);
+                store(cr + j0, r);
+            } else {
+                store_partial(cr + j0, r, nr - j0, beta);
+            }
+        }
+    }
+}
+
+//! Packs op(A) (mc x kc, from its top-left at `a`) as MR-row micro-panels, k-major, zero-padded.
+template <std::size_t MR, class T>
+void pack_a(bool ta, T const* TAPELESS_RESTRICT a, std::size_t lda, std::size_t mc, std::size_t kc,
+            T* TAPELESS_RESTRICT out) {
+    for (std::size_t ir = 0; ir < mc; ir += MR) {
+        std::size_t const mr = mc - ir < MR ? mc - ir : MR;
+        if (!ta) {
+            T const* src = a + ir * lda;
+            if (mr == MR) {
+                for (std::size_t p = 0; p < kc; ++p)
+#pragma GCC unroll 32
+                    for (std::size_t i = 0; i < MR; ++i) out[p * MR + i] = src[i * lda + p];
+            } else {
+                for (std::size_t p = 0; p < kc; ++p)
+                    for (std::size_t i = 0; i < MR; ++i)
+                        out[p * MR + i] = i < mr ? src[i * lda + p] : T(0);
+            }
+        } else {
+            // Stored k x m: each k row of the panel is contiguous in memory.
+            T const* src = a + ir;
+            for (std::size_t p = 0; p < kc; ++p)
+                for (std::size_t i = 0; i < MR; ++i)
+                    out[p * MR + i] = i < mr ? src[p * lda + i] : T(0);
+        }
+        out += MR * kc;
+    }
+}
+
+//! Packs op(B) (kc x nc, from its top-left at `b`) as NR-column micro-panels, k-major, zero-padded.
+template <std::size_t NR, class T>
+void pack_b(bool tb, T const* TAPELESS_RESTRICT b, std::size_t ldb, std::size_t kc, std::size_t nc,
+            T* TAPELESS_RESTRICT out) {
+    for (std::size_t jr = 0; jr < nc; jr += NR) {
+        std::size_t const nr = nc - jr < NR ? nc - jr : NR;
+        if (!tb) {
+            T const* src = b + jr;
+            for (std::size_t p = 0; p < kc; ++p)
+                for (std::size_t j = 0; j < NR; ++j)
+                    out[p * NR + j] = j < nr ? src[p * ldb + j] : T(0);
+        } else {
+            // Stored n x k: walk each source row contiguously, scatter into the panel.
+            T const* src = b + jr * ldb;
+            for (std::size_t j = 0; j < NR; ++j)
+                for (std::size_t p = 0; p < kc; ++p)
+                    out[p * NR + j] = j < nr ? src[j * ldb + p] : T(0);
+        }
+        out += NR * kc;
+    }
+}
+
+//! The per-thread packing buffers: fixed size, so no call allocates, and reentrant across threads.
+template <class T>
+struct buffers {
+    alignas(64) T a[blocking<T>::MC * blocking<T>::KC];
+    alignas(64) T b[blocking<T>::KC * blocking<T>::NC];
+};
+
+template <class T>
+TAPELESS_ALWAYS_INLINE buffers<T>& thread_buffers() {
+    alignas(64) static thread_local buffers<T> bufs;
+    return bufs;
+}
+
+//! Unpacked path for tiny products, where packing and tile set-up would cost more than the
+//! arithmetic: plain dot products, which compilers unroll well for the few k involved.
+template <bool TA, bool TB, class T>
+void gemm_small(std::size_t m, std::size_t n, std::size_t k, T alpha, T const* a, std::size_t lda,
+                T const* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+    std::size_t const as = TA ? lda : 1, bs = TB ? 1 : ldb;
+    for (std::size_t i = 0; i < m; ++i) {
+        T const* ar = TA ? a + i : a + i * lda;
+        T* cr = c + i * ldc;
+        for (std::size_t j = 0; j < n; ++j) {
+            T const* bc = TB ? b + j * ldb : b + j;
+            T sum = 0;
+            for (std::size_t p = 0; p < k; ++p) sum += ar[p * as] * bc[p * bs];
+            cr[j] = beta == T(0) ? alpha * sum : alpha * sum + beta * cr[j];
+        }
+    }
+}
+
+//! Rows per micro-tile for a tile NV vectors wide: as many as the registers hold beside the NV
+//! B vectors and one broadcast, capped where more rows stop hiding FMA latency any better.
+template <std::size_t NV>
+inline constexpr std::size_t narrow_mr = [] {
+    std::size_t const cap = vector_registers == 32 ? 16 : 8;
+    std::size_t const fit = (vector_registers - NV - 1) / NV;
+    return fit < cap ? fit : cap;
+}();
+
+//! op(B) at most NV vectors wide: one B panel covers all of n, so A is used once per tile and
+//! is read in place rather than packed (packing would cost as much as the tile's arithmetic).
+template <std::size_t NV, class T>
+void gemm_narrow(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha,
+                 T const* a, std::size_t lda, T const* b, std::size_t ldb, T beta, T* c,
+                 std::size_t ldc) {
+    constexpr std::size_t MR = narrow_mr<NV>;
+    constexpr std::size_t NR = NV * blocking<T>::W;
+    constexpr std::size_t bsize = blocking<T>::KC * blocking<T>::NC;
+    // k rows of the B panel per L1-resident slice (32 KiB), and per packing pass.
+    constexpr std::size_t KL = 32768 / (NR * sizeof(T));
+    constexpr std::size_t KB = bsize / NR / KL * KL;
+    auto& buf = thread_buffers<T>();
+
+    for (std::size_t pk = 0; pk < k; pk += KB) {
+        std::size_t const kb = k - pk < KB ? k - pk : KB;
+        pack_b<NR>(tb, tb ? b + pk : b + pk * ldb, ldb, kb, n, buf.b);
+        // One tile of op(A) times a kc-row slice of the B panel.
+        auto tile = [&](std::size_t ir, std::size_t pc, std::size_t kc) {
+            std::size_t const mr = m - ir < MR ? m - ir : MR;
+            T const beta_blk = pk + pc == 0 ? beta : T(1);
+            T const* bp = buf.b + pc * NR;
+            T const* ap = ta ? a + (pk + pc) * lda + ir : a + ir * lda + pk + pc;
+            T* cp = c + ir * ldc;
+            if (mr < MR) {
+                // Bottom edge: pack so the kernel never reads rows past m.
+                pack_a<MR>(ta, ap, lda, mr, kc, buf.a);
+                micro_kernel<T, MR, NV, a_layout::packed>(kc, buf.a, 0, bp, cp, ldc, alpha,
+                                                          beta_blk, mr, n);
+            } else if (ta) {
+                micro_kernel<T, MR, NV, a_layout::strided_k>(kc, ap, lda, bp, cp, ldc, alpha,
+                                                             beta_blk, MR, n);
+            } else {
+                micro_kernel<T, MR, NV, a_layout::strided_m>(kc, ap, lda, bp, cp, ldc, alpha,
+                                                             beta_blk, MR, n);
+            }
+        };
+        if (ta) {
+            // op(A) rows are source columns: an L2-sized slice of source rows serves every tile.
+            for (std::size_t pc = 0; pc < kb; pc += KL)
+                for (std::size_t ir = 0; ir < m; ir += MR) tile(ir, pc, kb - pc < KL ? kb - pc : KL);
+        } else {
+            // Source rows: stream each tile's MR rows start to end, the prefetcher's best case.
+            for (std::size_t ir = 0; ir < m; ir += MR)
+                for (std::size_t pc = 0; pc < kb; pc += KL) tile(ir, pc, kb - pc < KL ? kb - pc : KL);
+        }
+    }
+}
+
+//! General path (GotoBLAS loop order): B blocks in L3/L2, packed A block in L2, B micro-panel in L1.
+template <class T>
+void gemm_packed(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, T const* a,
+                 std::size_t lda, T const* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+    using Bk = blocking<T>;
+    constexpr std::size_t MR = Bk::MR, NV = Bk::NV, NR = Bk::NR, KC = Bk::KC, MC = Bk::MC,
+                          NC = Bk::NC;
+    auto& buf = thread_buffers<T>();
+
+    // Even k blocks: a short last block would waste a full C read-modify-write pass.
+    std::size_t const kblocks = (k + KC - 1) / KC;
+    std::size_t const kstep = (k + kblocks - 1) / kblocks;
+
+    for (std::size_t jc = 0; jc < n; jc += NC) {
+        std::size_t const nc = n - jc < NC ? n - jc : NC;
+        for (std::size_t pc = 0; pc < k; pc += kstep) {
+            std::size_t const kc = k - pc < kstep ? k - pc : kstep;
+            T const beta_blk = pc == 0 ? beta : T(1);
+            pack_b<NR>(tb, tb ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, kc, nc, buf.b);
+            for (std::size_t ic = 0; ic < m; ic += MC) {
+                std::size_t const mc = m - ic < MC ? m - ic : MC;
+                pack_a<MR>(ta, ta ? a + pc * lda + ic : a + ic * lda + pc, lda, mc, kc, buf.a);
+                for (std::size_t jr = 0; jr < nc; jr += NR) {
+                    std::size_t const nr = nc - jr < NR ? nc - jr : NR;
+                    for (std::size_t ir = 0; ir < mc; ir += MR) {
+                        std::size_t const mr = mc - ir < MR ? mc - ir : MR;
+                        micro_kernel<T, MR, NV, a_layout::packed>(
+                            kc, buf.a + ir * kc, 0, buf.b + jr * kc, c + (ic + ir) * ldc + jc + jr,
+                            ldc, alpha, beta_blk, mr, nr);
+                    }
+                }
+            }
+        }
+    }
+}
+
+} // namespace detail
+
+//! C = alpha * op(A) * op(B) + beta * C, row-major; see `tapeless::gemm` for the contract.
+template <class T>
+void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha, T const* a,
+          std::size_t lda, T const* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+    static_assert(sizeof(T) == 4 || sizeof(T) == 8, "tapeless: gemm: float or double only");
+    if (m == 0 || n == 0) return;
+    if (k == 0 || alpha == T(0)) {
+        // Nothing to multiply: C = beta * C, and C is not read when beta == 0.
+        for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j)
+                c[i * ldc + j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];
+        return;
+    }
+    // Measured crossover: beyond ~128 multiply-adds the vector kernels win despite their set-up.
+    if (m * n * k <= 128 && n < detail::blocking<T>::W) {
+        // Four instantiations so the inner loop has no transpose branches.
+        if (ta)
+            tb ? detail::gemm_small<true, true>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+               : detail::gemm_small<true, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else
+            tb ? detail::gemm_small<false, true>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+               : detail::gemm_small<false, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    constexpr std::size_t W = detail::blocking<T>::W;
+    constexpr bool wide_regs = detail::vector_registers == 32;
+    if (n <= W)
+        detail::gemm_narrow<1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    else if (n <= 2 * W)
+        detail::gemm_narrow<2>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    else if (wide_regs && n <= 3 * W)
+        detail::gemm_narrow<wide_regs ? 3 : 1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    else if (wide_regs && n <= 4 * W)
+        detail::gemm_narrow<wide_regs ? 4 : 1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    else
+        detail::gemm_packed(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+} // namespace tapeless::backend::portable
+
+#endif

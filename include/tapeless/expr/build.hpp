@@ -1,0 +1,66 @@
+//! @file Defines `tapeless::build`, the builder behind every user-facing op: it renumbers runtime
+//! scalars so that equal types keep meaning equal values.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_EXPR_BUILD_HPP
+#define TAPELESS_EXPR_BUILD_HPP
+
+#include "node.hpp"
+
+#include <array>
+
+namespace tapeless {
+
+namespace detail {
+// Largest scalar Id in an expression, -1 if it has none. A variable template per type: the
+// compiler memoises it, so a shared subexpression is looked at once.
+template <class E>
+inline constexpr int max_scalar_id = -1;
+template <class T, int Id>
+inline constexpr int max_scalar_id<scalar<T, Id>> = Id;
+template <class Op, class... A>
+inline constexpr int max_scalar_id<node<Op, A...>> = std::max({-1, max_scalar_id<A>...});
+
+template <int K, class E>
+constexpr auto shift_scalars(E const& e) {
+    if constexpr (K == 0 || max_scalar_id<E> < 0) {
+        return e;
+    } else if constexpr (is_scalar_v<E>) {
+        return scalar<typename E::value_type, E::id + K>{e.value};
+    } else {
+        return [&]<class Op, class... A>(node<Op, A...> const& n) {
+            return boost::hana::unpack(n.args, [](auto const&... a) {
+                return make_node<Op>(shift_scalars<K>(a)...);
+            });
+        }(e);
+    }
+}
+
+// Offsets that lift each argument's scalar Ids above those of the arguments before it.
+template <class... A>
+constexpr auto scalar_offsets() {
+    constexpr int ids[] = {max_scalar_id<A>...};
+    std::array<int, sizeof...(A)> off{};
+    int next = 0;
+    for (std::size_t k = 0; k < sizeof...(A); ++k) {
+        off[k] = ids[k] < 0 ? 0 : next;
+        if (ids[k] >= 0) next = off[k] + ids[k] + 1;
+    }
+    return off;
+}
+} // namespace detail
+
+//! Builds `node<Op, ...>` from user expressions. Two runtime scalars would otherwise have equal
+//! types (`2 * x + 3 * x`) and be merged as one common subexpression; renumbering the later
+//! arguments' scalars keeps them apart. The cost: a subexpression that holds a runtime scalar and
+//! is used twice is computed twice (a scalar-free one is still shared).
+template <class Op, expression... A>
+constexpr auto build(A const&... a) {
+    constexpr auto off = detail::scalar_offsets<A...>();
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+        return make_node<Op>(detail::shift_scalars<off[K]>(a)...);
+    }(std::index_sequence_for<A...>{});
+}
+
+} // namespace tapeless
+
+#endif

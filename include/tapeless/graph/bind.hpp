@@ -1,0 +1,89 @@
+//! @file Defines `bindings`: the runtime contents of an expression's leaves and scalars, collected
+//! by walking the expression once, and `rebind`, which builds a derived expression type from them.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_GRAPH_BIND_HPP
+#define TAPELESS_GRAPH_BIND_HPP
+
+#include "../detail/type_list.hpp"
+#include "../error.hpp"
+#include "../expr/node.hpp"
+
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/unpack.hpp>
+
+#include <array>
+#include <string>
+
+namespace tapeless {
+
+//! Where each leaf of `Nodes` points and what each scalar holds, indexed by node position.
+template <class T, class Nodes>
+struct bindings {
+    static constexpr std::size_t size = Nodes::size;
+    std::array<T const*, size> data{};
+    std::array<shape, size> shapes{};
+    std::array<T, size> values{};
+    std::array<bool, size> bound{};
+};
+
+namespace detail {
+// Names are in the types, so two distinct leaf types with one name are a mistake caught here.
+template <class... Ns>
+constexpr bool leaf_names_unique(type_list<Ns...>) {
+    constexpr std::size_t n = sizeof...(Ns);
+    constexpr bool leaf[] = {is_leaf_v<Ns>..., false};
+    std::string_view names[] = {[] {
+        if constexpr (is_leaf_v<Ns>) return Ns::name.view();
+        else return std::string_view{};
+    }()..., {}};
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = i + 1; j < n; ++j)
+            if (leaf[i] && leaf[j] && names[i] == names[j]) return false;
+    return true;
+}
+} // namespace detail
+
+//! Walks the whole expression (every occurrence, so that no conflict hides in a repeated subtree)
+//! and records each leaf's storage and each scalar's value. Throws `binding_error` if one name is
+//! bound to two different tensors.
+template <class T, class Nodes, class E>
+void collect(E const& e, bindings<T, Nodes>& b) {
+    if constexpr (is_node_v<E>) {
+        boost::hana::for_each(e.args, [&](auto const& a) { collect(a, b); });
+    } else if constexpr (is_leaf_v<E> || is_scalar_v<E>) {
+        constexpr std::size_t i = detail::index_of_v<E, Nodes>;
+        static_assert(i != detail::npos);
+        if constexpr (is_leaf_v<E>) {
+            shape s{e.rows, e.cols};
+            if (b.bound[i] && (b.data[i] != e.data || b.shapes[i] != s))
+                throw binding_error("tapeless: two different tensors are bound under the name '" +
+                                    std::string(E::name.view()) + "'");
+            b.data[i] = e.data;
+            b.shapes[i] = s;
+        } else {
+            b.values[i] = e.value;
+        }
+        b.bound[i] = true;
+    }
+}
+
+//! An instance of expression type G whose leaves and scalars are taken from `b`.
+template <class G, class T, class Nodes>
+G rebind(bindings<T, Nodes> const& b) {
+    if constexpr (is_leaf_v<G>) {
+        constexpr std::size_t i = detail::index_of_v<G, Nodes>;
+        return G{b.data[i], b.shapes[i].rows, b.shapes[i].cols};
+    } else if constexpr (is_scalar_v<G>) {
+        return G{b.values[detail::index_of_v<G, Nodes>]};
+    } else if constexpr (is_node_v<G>) {
+        return [&]<class Op, class... A>(node<Op, A...>*) {
+            return make_node<Op>(rebind<A>(b)...);
+        }(static_cast<G*>(nullptr));
+    } else {
+        return G{};
+    }
+}
+
+} // namespace tapeless
+
+#endif

@@ -1,0 +1,115 @@
+//! @file Defines `tapeless::Tensor` (owning, aligned, row-major 2-D) and `tapeless::TensorView`.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_TENSOR_TENSOR_HPP
+#define TAPELESS_TENSOR_TENSOR_HPP
+
+#include "../error.hpp"
+#include "shape.hpp"
+#include "storage.hpp"
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <initializer_list>
+
+namespace tapeless {
+
+//! The element types tapeless computes in.
+template <class T>
+concept element = std::same_as<T, float> || std::same_as<T, double>;
+
+namespace detail {
+//! Extents that are static live in the type; dynamic ones are stored.
+template <std::size_t R, std::size_t C>
+struct extents_holder {
+    constexpr extents_holder() = default;
+    explicit constexpr extents_holder(std::size_t r, std::size_t c) : rows_(r), cols_(c) {
+        if ((R != dynamic && r != R) || (C != dynamic && c != C))
+            throw shape_error("tapeless: tensor: shape " + to_string({r, c}) +
+                              " does not fit static shape " + to_string({R, C}));
+    }
+    [[nodiscard]] constexpr std::size_t rows() const { return R != dynamic ? R : rows_; }
+    [[nodiscard]] constexpr std::size_t cols() const { return C != dynamic ? C : cols_; }
+
+private:
+    std::size_t rows_ = R == dynamic ? 0 : R;
+    std::size_t cols_ = C == dynamic ? 0 : C;
+};
+} // namespace detail
+
+//! A non-owning row-major view of `rows() x cols()` elements at `data()`, row stride `cols()`.
+//! `T` may be const. Static extents are checked when the view is made.
+template <class T, std::size_t R = dynamic, std::size_t C = dynamic>
+class TensorView : public detail::extents_holder<R, C> {
+public:
+    using value_type = std::remove_const_t<T>;
+    static constexpr tapeless::shape static_shape{R, C};
+
+    constexpr TensorView() = default;
+    constexpr TensorView(T* data, std::size_t rows, std::size_t cols)
+        : detail::extents_holder<R, C>(rows, cols), data_(data) {}
+    //! Views of another view or tensor whose extents fit.
+    template <class Other>
+        requires requires(Other& o) { { o.data() } -> std::convertible_to<T*>; }
+    constexpr TensorView(Other& o) : TensorView(o.data(), o.rows(), o.cols()) {}
+
+    [[nodiscard]] constexpr T* data() const { return data_; }
+    [[nodiscard]] constexpr std::size_t size() const { return this->rows() * this->cols(); }
+    [[nodiscard]] constexpr tapeless::shape shape() const { return {this->rows(), this->cols()}; }
+    constexpr T& operator()(std::size_t i, std::size_t j) const { return data_[i * this->cols() + j]; }
+
+private:
+    T* data_ = nullptr;
+};
+
+//! An owning row-major 2-D tensor of float or double, 64-byte aligned, zero-initialised.
+//! `Tensor<float>` has runtime extents; `Tensor<float, 784, 50>` has static ones, checked at
+//! compile time wherever it meets an expression.
+template <class T, std::size_t R = dynamic, std::size_t C = dynamic>
+    requires element<T>
+class Tensor : public detail::extents_holder<R, C> {
+public:
+    using value_type = T;
+    static constexpr tapeless::shape static_shape{R, C};
+
+    //! Static extents: a zeroed R x C tensor. Runtime extents: an empty 0 x 0 tensor.
+    Tensor() : data_(detail::allocate_aligned<T>(this->rows() * this->cols())) {}
+    Tensor(std::size_t rows, std::size_t cols)
+        : detail::extents_holder<R, C>(rows, cols), data_(detail::allocate_aligned<T>(rows * cols)) {}
+    Tensor(std::size_t rows, std::size_t cols, T fill_value) : Tensor(rows, cols) { fill(fill_value); }
+    //! Row by row: `Tensor<double> a{{1, 2}, {3, 4}}`.
+    Tensor(std::initializer_list<std::initializer_list<T>> rows)
+        : Tensor(rows.size(), rows.size() ? rows.begin()->size() : 0) {
+        std::size_t i = 0;
+        for (auto const& row : rows) {
+            if (row.size() != this->cols())
+                throw shape_error("tapeless: tensor: ragged initializer list");
+            std::copy(row.begin(), row.end(), data_.get() + i++ * this->cols());
+        }
+    }
+    Tensor(Tensor const& o) : Tensor(o.rows(), o.cols()) { std::copy_n(o.data(), o.size(), data()); }
+    Tensor(Tensor&&) noexcept = default;
+    Tensor& operator=(Tensor const& o) {
+        if (this != &o) *this = Tensor(o);
+        return *this;
+    }
+    Tensor& operator=(Tensor&&) noexcept = default;
+
+    [[nodiscard]] T* data() { return data_.get(); }
+    [[nodiscard]] T const* data() const { return data_.get(); }
+    [[nodiscard]] std::size_t size() const { return this->rows() * this->cols(); }
+    [[nodiscard]] tapeless::shape shape() const { return {this->rows(), this->cols()}; }
+    T& operator()(std::size_t i, std::size_t j) { return data_[i * this->cols() + j]; }
+    T const& operator()(std::size_t i, std::size_t j) const { return data_[i * this->cols() + j]; }
+
+    void fill(T v) { std::fill_n(data(), size(), v); }
+    [[nodiscard]] TensorView<T, R, C> view() { return {data(), this->rows(), this->cols()}; }
+    [[nodiscard]] TensorView<T const, R, C> view() const { return {data(), this->rows(), this->cols()}; }
+
+private:
+    detail::aligned_ptr<T> data_;
+};
+
+} // namespace tapeless
+
+#endif

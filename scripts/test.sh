@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The whole test suite in one command, on a fresh Debian 12 (as root, or with sudo):
+#   1. install the build dependencies (apt)
+#   2. build/        g++, portable GEMM backend: unit, headers, fail, package, example and bench tests
+#   3. build-cblas/  g++, CBLAS backend: the GEMM-heavy folders again (tests/eval, tests/models)
+#   4. build-clang/  clang++: the header self-containment test and tests/eval
+# Environment: TAPELESS_WERROR=ON|OFF (default OFF; .ci/run sets ON), TAPELESS_JOBS (default: nproc),
+#              TAPELESS_SKIP_APT=1 to skip step 1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+jobs="${TAPELESS_JOBS:-$(nproc)}"
+werror="${TAPELESS_WERROR:-OFF}"
+start=$SECONDS
+step() { printf '\n==> [%4ds] %s\n' "$((SECONDS - start))" "$*"; }
+run() { printf '+ %s\n' "$*"; "$@"; }
+
+if [[ "${TAPELESS_SKIP_APT:-0}" != 1 ]]; then
+    sudo=()
+    if [[ "$(id -u)" -ne 0 ]]; then
+        command -v sudo >/dev/null || { echo "test.sh: run as root or install sudo" >&2; exit 1; }
+        sudo=(sudo)
+    fi
+    step "installing build dependencies"
+    run "${sudo[@]}" apt-get update
+    run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        cmake ninja-build g++ clang libboost-dev libboost-test-dev libopenblas-dev libbenchmark-dev \
+        zlib1g-dev
+fi
+
+# Folders whose tests go through GEMM, rerun with the other backend and compiler.
+gemm_folders=()
+for f in eval models; do [[ -d "tests/$f" ]] && gemm_folders+=("$f"); done
+gemm_regex="^tapeless\\.test\\.($(IFS='|'; echo "${gemm_folders[*]}"))(\\.|\$)"
+gemm_targets=("${gemm_folders[@]/#/tapeless.tests.}")
+
+step "configure build/ (g++, Release, portable GEMM backend, WERROR=$werror)"
+run cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+    -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_BENCHMARKS=ON -DTAPELESS_WERROR="$werror"
+step "build build/ (-j$jobs)"
+build_start=$SECONDS
+run cmake --build build -j "$jobs"
+echo "build/ took $((SECONDS - build_start)) s"
+step "test build/"
+run ctest --test-dir build --output-on-failure -j "$jobs"
+
+if (( ${#gemm_folders[@]} )); then
+    step "configure build-cblas/ (g++, CBLAS GEMM backend)"
+    run cmake -S . -B build-cblas -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+        -DTAPELESS_WITH_BLAS=ON -DTAPELESS_GEMM_BACKEND=cblas -DTAPELESS_BUILD_EXAMPLES=OFF \
+        -DTAPELESS_WERROR="$werror"
+    step "build and test ${gemm_targets[*]} with CBLAS"
+    run cmake --build build-cblas -j "$jobs" --target "${gemm_targets[@]}"
+    run ctest --test-dir build-cblas --output-on-failure -j "$jobs" --no-tests=error -R "$gemm_regex"
+fi
+
+step "configure build-clang/ (clang++)"
+run cmake -S . -B build-clang -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
+    -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_EXAMPLES=OFF -DTAPELESS_WERROR="$werror"
+clang_targets=(tapeless.test.headers)
+clang_regex='^tapeless\.test\.headers$'
+if [[ -d tests/eval ]]; then
+    clang_targets+=(tapeless.tests.eval)
+    clang_regex='^tapeless\.test\.(headers|eval(\..*)?)$'
+fi
+step "build and test ${clang_targets[*]} with clang++"
+run cmake --build build-clang -j "$jobs" --target "${clang_targets[@]}"
+run ctest --test-dir build-clang --output-on-failure -j "$jobs" --no-tests=error -R "$clang_regex"
+
+step "all tests passed in $((SECONDS - start)) s"
