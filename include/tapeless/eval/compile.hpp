@@ -68,14 +68,16 @@ public:
         std::array<bool, plan::size> wanted{};
         constexpr auto const& a = plan::a;
         for (std::size_t i = 0; i < plan::size; ++i) {
-            wanted[i] = a.buffer[i] && a.info[i].cat != detail::category::leaf && a.group_of[i] != detail::npos;
+            wanted[i] = a.buffer[i] && !a.alias[i] && a.info[i].cat != detail::category::leaf;
             size[i] = s_.shapes[i].size();
         }
         std::size_t total = detail::place_buffers<T>(size, wanted, a.group_of, a.last_use, offset);
         workspace_ = detail::allocate_aligned<T>(total);
         workspace_size_ = total;
-        for (std::size_t i = 0; i < plan::size; ++i)
+        for (std::size_t i = 0; i < plan::size; ++i) {
             if (wanted[i]) s_.ptr[i] = workspace_.get() + offset[i];
+            if (a.alias[i]) s_.ptr[i] = s_.ptr[a.info[i].arg[0]];
+        }
         detail::choose_variants(s_);
     }
 
@@ -129,6 +131,10 @@ private:
                      s_.shapes[i] = detail::checked_shape<Ns, nodes, T>(s_.shapes);
                      if constexpr (Ns::op::kind == op_kind::shape_only)
                          s_.imm[i] = Ns::op::template value<T>(s_.shapes[index<arg_t<0, Ns>>]);
+                     else if constexpr (detail::immediate_v<Ns>)
+                         s_.imm[i] = [&]<class Op, class... A>(node<Op, A...>*) {
+                             return Op::apply(s_.imm[index<A>]...);
+                         }(static_cast<Ns*>(nullptr));
                  }
                  ++i;
              }()),

@@ -17,10 +17,25 @@ namespace tapeless::detail {
 enum class category : unsigned char { leaf, immediate, elementwise, reduction, contraction, layout };
 
 template <class N>
+constexpr category category_of();
+
+// Scalars, constants, shape-derived values and elementwise ops over only those are known once the
+// plan is bound (2/N in the seed's output adjoint): computed then, never in a loop.
+template <class N>
+inline constexpr bool immediate_v = is_scalar_v<N> || is_constant_v<N>;
+template <class Op, class... A>
+inline constexpr bool immediate_v<node<Op, A...>> = [] {
+    if constexpr (Op::kind == op_kind::shape_only) return true;
+    else if constexpr (Op::kind != op_kind::elementwise) return false;
+    else return [] <std::size_t... K>(std::index_sequence<K...>) {
+        return ((!Op::reads(K) || immediate_v<std::tuple_element_t<K, std::tuple<A...>>>) && ...);
+    }(std::index_sequence_for<A...>{});
+}();
+
+template <class N>
 constexpr category category_of() {
     if constexpr (is_leaf_v<N>) return category::leaf;
-    else if constexpr (is_scalar_v<N> || is_constant_v<N>) return category::immediate;
-    else if constexpr (N::op::kind == op_kind::shape_only) return category::immediate;
+    else if constexpr (immediate_v<N>) return category::immediate;
     else if constexpr (N::op::kind == op_kind::elementwise) return category::elementwise;
     else if constexpr (N::op::kind == op_kind::reduction) return category::reduction;
     else if constexpr (N::op::kind == op_kind::contraction) return category::contraction;
@@ -36,8 +51,9 @@ struct node_info {
     std::size_t arg[max_arity]{npos, npos, npos};
     bool reads[max_arity]{};
     bool unit = false;          // statically 1 x 1
-    std::size_t dom = npos;     // id of the symbolic loop domain (elementwise, reduction)
-    std::size_t dom_node = npos; // a node whose shape is that domain
+    shape stat{};               // static shape (extents may be `dynamic`)
+    shape_rule rule{};
+    std::size_t dom_node = npos; // the node whose shape is this kernel's loop domain
     bool output = false;
     bool is_sum = false;        // reduction to 1 x 1 (a register accumulator)
     int cost = 0;
@@ -46,38 +62,30 @@ struct node_info {
 // The loop domain of an elementwise node is its own shape; of a reduction, its domain argument's.
 template <class N>
 struct domain_of {
-    using type = void;
-    using node = void;
-};
-template <class N>
-    requires(category_of<N>() == category::elementwise)
-struct domain_of<N> {
-    using type = sym::shape_t<N>;
     using node = N;
 };
 template <class N>
     requires(category_of<N>() == category::reduction)
 struct domain_of<N> {
     using node = arg_t<N::op::domain_arg, N>;
-    using type = sym::shape_t<node>;
 };
 
-template <class N, class Nodes, class Domains, class Outputs>
+template <class N, class Nodes, class Outputs>
 constexpr node_info info_of() {
     node_info f;
     f.cat = category_of<N>();
     f.unit = N::static_shape.rows == 1 && N::static_shape.cols == 1;
     f.output = contains_v<N, Outputs>;
+    f.stat = N::static_shape;
+    f.rule = shape_rule::scalar;
     if constexpr (is_node_v<N>) {
+        f.rule = N::op::shape;
         f.nargs = N::arity;
         f.cost = N::op::cost;
         [&]<std::size_t... K>(std::index_sequence<K...>) {
             ((f.arg[K] = index_of_v<arg_t<K, N>, Nodes>, f.reads[K] = N::op::reads(K)), ...);
         }(std::make_index_sequence<N::arity>{});
-        if constexpr (!std::is_void_v<typename domain_of<N>::type>) {
-            f.dom = index_of_v<typename domain_of<N>::type, Domains>;
-            f.dom_node = index_of_v<typename domain_of<N>::node, Nodes>;
-        }
+        f.dom_node = index_of_v<typename domain_of<N>::node, Nodes>;
         if constexpr (category_of<N>() == category::reduction) f.is_sum = N::op::shape == shape_rule::scalar;
     }
     return f;
@@ -93,8 +101,8 @@ enum class entry_role : unsigned char {
 
 struct group_info {
     bool gemm = false;
-    std::size_t node = npos;     // gemm: the product; loop: the domain node
-    std::size_t dom = npos;
+    std::size_t node = npos;          // gemm: the product; loop: the domain node
+    std::size_t dom_r = npos, dom_c = npos; // extent classes of the loop domain
     std::size_t mbegin = 0, mend = 0; // members[mbegin, mend)
     std::size_t cbegin = 0, cend = 0; // closure[cbegin, cend)
 };
@@ -107,7 +115,8 @@ inline constexpr int max_inline_cost = 8;
 template <std::size_t N>
 struct analysis {
     std::array<node_info, N> info{};
-    std::array<bool, N> live{}, buffer{};
+    std::array<std::size_t, 2 * N> extent{}; // class of (node, dim): equal classes, equal extents
+    std::array<bool, N> live{}, buffer{}, alias{};
     std::array<std::size_t, N> uses{}, group_of{}, last_use{};
     std::array<std::size_t, N> gemm_a{}, gemm_b{};
     std::array<bool, N> ta{}, tb{};
@@ -119,8 +128,14 @@ struct analysis {
     std::array<entry_role, 4 * N + 4> role{};
     bool unsupported_layout = false;
 
+    constexpr std::size_t rows(std::size_t i) const { return extent[2 * i]; }
+    constexpr std::size_t cols(std::size_t i) const { return extent[2 * i + 1]; }
+    constexpr bool same_shape(std::size_t i, std::size_t j) const {
+        return rows(i) == rows(j) && cols(i) == cols(j);
+    }
     constexpr bool loop_kernel(std::size_t i) const {
-        return buffer[i] && (info[i].cat == category::elementwise || info[i].cat == category::reduction);
+        return buffer[i] && !alias[i] &&
+               (info[i].cat == category::elementwise || info[i].cat == category::reduction);
     }
     constexpr bool inline_node(std::size_t i) const {
         return info[i].cat == category::elementwise && !buffer[i];
@@ -133,10 +148,76 @@ struct analysis {
     }
 };
 
+// Extent classes by union-find over (node, dim) slots: an op's shape rule says which extents are
+// equal whatever the leaves hold (a matmul's inner extents, a result's rows and its first operand's).
+// Equal classes let the planner fuse loops and drop copies with runtime extents, at compile time.
+template <std::size_t N>
+constexpr std::array<std::size_t, 2 * N> extent_classes(std::array<node_info, N> const& info) {
+    std::array<std::size_t, 2 * N> parent{};
+    for (std::size_t k = 0; k < 2 * N; ++k) parent[k] = k;
+    auto find = [&](std::size_t k) {
+        while (parent[k] != k) k = parent[k] = parent[parent[k]];
+        return k;
+    };
+    auto unite = [&](std::size_t a, std::size_t b) {
+        a = find(a), b = find(b);
+        if (a != b) parent[a > b ? a : b] = a < b ? a : b;
+    };
+    auto ext = [&](std::size_t i, int d) { return d ? info[i].stat.cols : info[i].stat.rows; };
+    // Static extents of one value share a class.
+    for (std::size_t k = 0; k < 2 * N; ++k)
+        for (std::size_t m = 0; m < k; ++m)
+            if (ext(k / 2, int(k % 2)) != dynamic && ext(k / 2, int(k % 2)) == ext(m / 2, int(m % 2))) {
+                unite(k, m);
+                break;
+            }
+    // Two passes: a union found late (a matmul's inner extents) can settle an earlier broadcast.
+    for (int pass = 0; pass < 2; ++pass)
+        for (std::size_t i = 0; i < N; ++i) {
+            node_info const& f = info[i];
+            if (f.nargs == 0) continue;
+            std::size_t const* a = f.arg;
+            switch (f.rule) {
+            case shape_rule::matmul:
+                unite(2 * i, 2 * a[0]);
+                unite(2 * i + 1, 2 * a[1] + 1);
+                unite(2 * a[0] + 1, 2 * a[1]);
+                break;
+            case shape_rule::transpose:
+                unite(2 * i, 2 * a[0] + 1);
+                unite(2 * i + 1, 2 * a[0]);
+                break;
+            case shape_rule::like_last:
+                unite(2 * i, 2 * a[f.nargs - 1]);
+                unite(2 * i + 1, 2 * a[f.nargs - 1] + 1);
+                break;
+            case shape_rule::broadcast:
+                for (std::size_t d = 0; d < 2; ++d) {
+                    // The result takes the one class among arguments not statically 1; between
+                    // two dynamic classes it is their broadcast, a class of its own.
+                    std::size_t pick = npos;
+                    bool many = false;
+                    for (std::size_t k = 0; k < f.nargs; ++k) {
+                        if (!f.reads[k] || ext(a[k], int(d)) == 1) continue;
+                        std::size_t c = find(2 * a[k] + d);
+                        if (pick == npos) pick = c;
+                        else if (find(pick) != c) many = true;
+                    }
+                    if (pick != npos && !many) unite(2 * i + d, pick);
+                }
+                break;
+            case shape_rule::scalar: break; // static 1 x 1: already classed
+            }
+        }
+    for (std::size_t k = 0; k < 2 * N; ++k) parent[k] = find(k);
+    return parent;
+}
+
 template <std::size_t N>
 constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
     analysis<N> a;
     a.info = info;
+    a.extent = extent_classes(info);
     for (std::size_t i = N; i-- > 0;) {
         if (info[i].output) a.live[i] = true;
         if (!a.live[i]) continue;
@@ -157,7 +238,7 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
                 (k == 0 ? a.gemm_a : a.gemm_b)[i] = j;
                 (k == 0 ? a.ta : a.tb)[i] = t;
             }
-        } else {
+        } else if (info[i].cat != category::immediate) {
             for (std::size_t k = 0; k < info[i].nargs; ++k)
                 if (info[i].reads[k] && info[info[i].arg[k]].cat == category::layout)
                     a.unsupported_layout = true;
@@ -168,9 +249,18 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
         if (!a.live[i]) continue;
         switch (info[i].cat) {
         case category::leaf:
-        case category::contraction:
-        case category::reduction: a.buffer[i] = true; break;
+        case category::contraction: a.buffer[i] = true; break;
+        case category::reduction:
         case category::elementwise: {
+            a.buffer[i] = true;
+            // expand and sum_to between equal shapes are copies: share the argument's buffer.
+            std::size_t x = info[i].arg[0];
+            if (info[i].rule == shape_rule::like_last && a.same_shape(i, x) &&
+                a.same_shape(i, info[i].dom_node) && a.buffer[x]) {
+                a.alias[i] = true;
+                break;
+            }
+            if (info[i].cat == category::reduction) break;
             icost[i] = info[i].cost;
             for (std::size_t k = 0; k < info[i].nargs; ++k)
                 if (info[i].reads[k] && a.inline_node(info[i].arg[k])) icost[i] += icost[info[i].arg[k]];
@@ -182,15 +272,20 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
         }
     }
     // Kernels in topological order. A loop kernel joins the first loop group at or after the
-    // point where its inputs are ready that iterates over the same symbolic domain.
+    // point where its inputs are ready that iterates over the same domain.
     for (std::size_t i = 0; i < N; ++i) {
         a.group_of[i] = npos;
         if (!a.live[i] || !a.buffer[i] || info[i].cat == category::leaf) continue;
+        if (a.alias[i]) {
+            a.group_of[i] = a.group_of[info[i].arg[0]];
+            continue;
+        }
         if (info[i].cat == category::contraction) {
-            a.groups[a.ngroups] = {true, i, npos};
+            a.groups[a.ngroups] = {true, i};
             a.group_of[i] = a.ngroups++;
             continue;
         }
+        std::size_t d = info[i].dom_node, dr = a.rows(d), dc = a.cols(d);
         std::size_t ready = 0;
         std::array<bool, N> seen{};
         std::array<std::size_t, N> stack{};
@@ -205,15 +300,15 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
                 if (a.inline_node(j)) { stack[top++] = j; continue; }
                 if (a.group_of[j] == npos) continue; // leaves and immediates
                 std::size_t g = a.group_of[j];
-                bool same_pass = !a.groups[g].gemm && info[j].cat == category::elementwise &&
-                                 a.groups[g].dom == info[i].dom;
+                bool same_pass = !a.alias[j] && !a.groups[g].gemm && info[j].cat == category::elementwise &&
+                                 a.groups[g].dom_r == dr && a.groups[g].dom_c == dc;
                 std::size_t r = same_pass ? g : g + 1;
                 if (r > ready) ready = r;
             }
         }
         std::size_t g = ready;
-        while (g < a.ngroups && (a.groups[g].gemm || a.groups[g].dom != info[i].dom)) ++g;
-        if (g == a.ngroups) a.groups[a.ngroups++] = {false, info[i].dom_node, info[i].dom};
+        while (g < a.ngroups && (a.groups[g].gemm || a.groups[g].dom_r != dr || a.groups[g].dom_c != dc)) ++g;
+        if (g == a.ngroups) a.groups[a.ngroups++] = {false, d, dr, dc};
         a.group_of[i] = g;
     }
     // Members and closures, group by group, each in topological order.
@@ -221,21 +316,19 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
     for (std::size_t g = 0; g < a.ngroups; ++g) {
         a.groups[g].mbegin = m;
         for (std::size_t i = 0; i < N; ++i)
-            if (a.group_of[i] == g) a.members[m++] = i;
+            if (a.group_of[i] == g && !a.alias[i]) a.members[m++] = i;
         a.groups[g].mend = m;
         if (a.groups[g].gemm) continue;
         std::array<bool, N> need{};
         for (std::size_t i = N; i-- > 0;) {
-            bool member = a.group_of[i] == g;
-            if (!member && !need[i]) continue;
-            bool expand = member || a.inline_node(i);
-            if (!expand) continue;
+            bool member = a.group_of[i] == g && !a.alias[i];
+            if (!(member || (need[i] && a.inline_node(i)))) continue;
             for (std::size_t k = 0; k < info[i].nargs; ++k)
                 if (info[i].reads[k]) need[info[i].arg[k]] = true;
         }
         a.groups[g].cbegin = a.nclosure;
         for (std::size_t i = 0; i < N; ++i) {
-            bool member = a.group_of[i] == g;
+            bool member = a.group_of[i] == g && !a.alias[i];
             if (!need[i] && !(member && info[i].cat == category::elementwise)) continue;
             entry_role r;
             if (a.inline_node(i) || (member && info[i].cat == category::elementwise)) r = entry_role::compute;
@@ -247,7 +340,8 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
         }
         a.groups[g].cend = a.nclosure;
     }
-    // Last group reading each buffer, for workspace reuse; outputs live to the end.
+    // Last group reading each buffer, for workspace reuse; outputs live to the end, and a buffer
+    // lives as long as anything aliasing it.
     for (std::size_t i = 0; i < N; ++i) a.last_use[i] = a.group_of[i];
     for (std::size_t g = 0; g < a.ngroups; ++g) {
         if (a.groups[g].gemm) {
@@ -262,6 +356,11 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
     }
     for (std::size_t i = 0; i < N; ++i)
         if (info[i].output) a.last_use[i] = npos;
+    for (std::size_t i = N; i-- > 0;)
+        if (a.alias[i]) {
+            std::size_t& x = a.last_use[info[i].arg[0]];
+            if (a.last_use[i] == npos || (x != npos && a.last_use[i] > x)) x = a.last_use[i];
+        }
     return a;
 }
 
@@ -274,9 +373,8 @@ struct plan<type_list<Ns...>, type_list<Os...>> {
     using nodes = type_list<Ns...>;
     using outputs = type_list<Os...>;
     static constexpr std::size_t size = sizeof...(Ns);
-    using domains = type_list<typename domain_of<Ns>::type...>;
     static constexpr analysis<size> a = analyze(std::array<node_info, size>{
-        info_of<Ns, nodes, domains, outputs>()...});
+        info_of<Ns, nodes, outputs>()...});
     static_assert(!a.unsupported_layout,
                   "tapeless: transpose is supported as a matmul operand only in this version");
 

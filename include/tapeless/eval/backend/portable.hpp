@@ -55,7 +55,7 @@ struct blocking {
     static constexpr std::size_t NR = NV * W;
     static constexpr std::size_t KC = 256;
     static constexpr std::size_t MC = MR * (sizeof(T) == 4 ? 24 : 12);
-    static constexpr std::size_t NC = NR * (sizeof(T) == 4 ? 16 : 16);
+    static constexpr std::size_t NC = NR * (sizeof(T) == 4 ? 8 : 8);
 };
 
 template <class V, class T>
