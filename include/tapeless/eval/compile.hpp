@@ -132,9 +132,7 @@ private:
                      if constexpr (Ns::op::kind == op_kind::shape_only)
                          s_.imm[i] = Ns::op::template value<T>(s_.shapes[index<arg_t<0, Ns>>]);
                      else if constexpr (detail::immediate_v<Ns>)
-                         s_.imm[i] = [&]<class Op, class... A>(node<Op, A...>*) {
-                             return Op::apply(s_.imm[index<A>]...);
-                         }(static_cast<Ns*>(nullptr));
+                         s_.imm[i] = detail::apply_node<Ns>([&]<class A, std::size_t>() { return s_.imm[index<A>]; });
                  }
                  ++i;
              }()),

@@ -122,20 +122,12 @@ struct loop_group {
         if constexpr (r == entry_role::load) {
             return f.base[C][i * f.rs[C] + (Unit ? j : j * f.cs[C])];
         } else if constexpr (r == entry_role::compute) {
-            using N = at_t<node(C), nodes>;
             constexpr node_info info = A.info[node(C)];
-            return [&]<std::size_t... K>(std::index_sequence<K...>) {
-                return N::op::apply(v[A.pos(G, info.arg[K])]...);
-            }(std::make_index_sequence<reads_prefix(info)>{});
+            return apply_node<at_t<node(C), nodes>>(
+                [&]<class, std::size_t K>() { return v[A.pos(G, info.arg[K])]; });
         } else {
             return f.immv[C];
         }
-    }
-    // Elementwise ops read a prefix of their arguments (expand ignores its last one).
-    static constexpr std::size_t reads_prefix(node_info const& info) {
-        std::size_t k = 0;
-        while (k < info.nargs && info.reads[k]) ++k;
-        return k;
     }
 
     template <bool Unit, unsigned Mask>

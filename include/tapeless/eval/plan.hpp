@@ -7,7 +7,7 @@
 
 #include "../detail/type_list.hpp"
 #include "../expr/node.hpp"
-#include "../graph/symbolic_shape.hpp"
+#include "../config.hpp"
 
 #include <array>
 #include <cstddef>
@@ -26,7 +26,7 @@ inline constexpr bool immediate_v = is_scalar_v<N> || is_constant_v<N>;
 template <class Op, class... A>
 inline constexpr bool immediate_v<node<Op, A...>> = [] {
     if constexpr (Op::kind == op_kind::shape_only) return true;
-    else if constexpr (Op::kind != op_kind::elementwise) return false;
+    else if constexpr (Op::kind != op_kind::elementwise || node<Op, A...>::static_shape != shape{1, 1}) return false;
     else return [] <std::size_t... K>(std::index_sequence<K...>) {
         return ((!Op::reads(K) || immediate_v<std::tuple_element_t<K, std::tuple<A...>>>) && ...);
     }(std::index_sequence_for<A...>{});
@@ -43,6 +43,22 @@ constexpr category category_of() {
 }
 
 inline constexpr std::size_t max_arity = 3;
+
+//! How many leading arguments an elementwise op reads (expand ignores its last one).
+template <class N>
+inline constexpr std::size_t reads_prefix_v = [] {
+    std::size_t k = 0;
+    while (k < N::arity && N::op::reads(k)) ++k;
+    return k;
+}();
+
+//! Op::apply on the values `at(arg)` of the arguments N reads.
+template <class N, class At>
+TAPELESS_ALWAYS_INLINE constexpr auto apply_node(At&& at) {
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+        return N::op::apply(at.template operator()<arg_t<K, N>, K>()...);
+    }(std::make_index_sequence<reads_prefix_v<N>>{});
+}
 
 //! What the planner knows of one node, as plain constexpr data.
 struct node_info {

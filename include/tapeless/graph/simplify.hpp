@@ -70,13 +70,13 @@ constexpr auto mul(expression auto const& a, expression auto const& b) {
             constexpr long n = N1 * N2, d = D1 * D2, g = std::gcd(n, d) * (d < 0 ? -1 : 1);
             return constant<n / g, d / g>{}; // reduced, so equal values have equal types
         }(a, b);
-    else if constexpr (is_unit_v<A> && !is_unit_v<B>) return mul(b, a); // factor goes right
+    else if constexpr (is_unit_v<A> && !is_unit_v<B>) return simplify::mul(b, a); // factor goes right
     else if constexpr (is_unit_v<B> && mul_parts<A>::split) // (t ⊙ f) ⊙ g = t ⊙ (f g)
-        return make_node<op::mul>(arg<0>(a), mul(arg<1>(a), b));
+        return make_node<op::mul>(arg<0>(a), simplify::mul(arg<1>(a), b));
     else if constexpr (!is_unit_v<A> && mul_parts<B>::split) // a ⊙ (t ⊙ f) = (a ⊙ t) ⊙ f
-        return mul(mul(a, arg<0>(b)), arg<1>(b));
-    else if constexpr (is_op_v<A, op::neg>) return neg(mul(arg<0>(a), b));
-    else if constexpr (is_op_v<B, op::neg>) return neg(mul(a, arg<0>(b)));
+        return simplify::mul(simplify::mul(a, arg<0>(b)), arg<1>(b));
+    else if constexpr (is_op_v<A, op::neg>) return simplify::neg(simplify::mul(arg<0>(a), b));
+    else if constexpr (is_op_v<B, op::neg>) return simplify::neg(simplify::mul(a, arg<0>(b)));
     else return make_node<op::mul>(a, b);
 }
 
@@ -102,6 +102,11 @@ constexpr auto full(expression auto const& x, expression auto const& like) {
 constexpr auto transpose(expression auto const& a) {
     using A = std::remove_cvref_t<decltype(a)>;
     if constexpr (is_op_v<A, op::transpose>) return arg<0>(a);
+    else if constexpr (is_unit_v<A>) return a;
+    else if constexpr (is_op_v<A, op::matmul>) // (X·Y)ᵀ = Yᵀ·Xᵀ: a GEMM with swapped flags, no copy
+        return make_node<op::matmul>(simplify::transpose(arg<1>(a)), simplify::transpose(arg<0>(a)));
+    else if constexpr (is_op_v<A, op::expand>) // transpose what is inside the broadcast
+        return make_node<op::expand>(simplify::transpose(arg<0>(a)), simplify::transpose(arg<1>(a)));
     else return make_node<op::transpose>(a);
 }
 
