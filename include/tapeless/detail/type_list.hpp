@@ -3,8 +3,6 @@
 #ifndef TAPELESS_DETAIL_TYPE_LIST_HPP
 #define TAPELESS_DETAIL_TYPE_LIST_HPP
 
-#include <boost/hana/type.hpp>
-
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -94,12 +92,6 @@ struct filter<Pred, type_list<Ts...>> {
 };
 template <template <class> class Pred, class List>
 using filter_t = typename filter<Pred, List>::type;
-
-//! The list as a Hana tuple of types, for `hana::for_each` over node types at emission.
-template <class... Ts>
-constexpr auto to_hana(type_list<Ts...>) {
-    return boost::hana::tuple_t<Ts...>;
-}
 
 } // namespace tapeless::detail
 

@@ -6,6 +6,8 @@
 
 #include "node.hpp"
 
+#include <boost/hana/unpack.hpp>
+
 #include <array>
 
 namespace tapeless {

@@ -5,6 +5,12 @@
 #define TAPELESS_IO_PRINT_HPP
 
 #include "../expr/node.hpp"
+#include "../ops/add.hpp"
+#include "../ops/matmul.hpp"
+#include "../ops/mul.hpp"
+#include "../ops/neg.hpp"
+#include "../ops/sub.hpp"
+#include "../ops/transpose.hpp"
 
 #include <string>
 #include <type_traits>

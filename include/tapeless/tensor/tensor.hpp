@@ -19,7 +19,22 @@ template <class T>
 concept element = std::same_as<T, float> || std::same_as<T, double>;
 
 namespace detail {
-//! Extents that are static live in the type; dynamic ones are stored.
+// One extent: in the type when static, stored when dynamic ([[no_unique_address]] makes the
+// static case take no space, so a static view is just a pointer).
+template <std::size_t E>
+struct extent {
+    constexpr extent() = default;
+    explicit constexpr extent(std::size_t) {}
+    [[nodiscard]] static constexpr std::size_t get() { return E; }
+};
+template <>
+struct extent<dynamic> {
+    std::size_t value = 0;
+    constexpr extent() = default;
+    explicit constexpr extent(std::size_t v) : value(v) {}
+    [[nodiscard]] constexpr std::size_t get() const { return value; }
+};
+
 template <std::size_t R, std::size_t C>
 struct extents_holder {
     constexpr extents_holder() = default;
@@ -28,12 +43,12 @@ struct extents_holder {
             throw shape_error("tapeless: tensor: shape " + to_string({r, c}) +
                               " does not fit static shape " + to_string({R, C}));
     }
-    [[nodiscard]] constexpr std::size_t rows() const { return R != dynamic ? R : rows_; }
-    [[nodiscard]] constexpr std::size_t cols() const { return C != dynamic ? C : cols_; }
+    [[nodiscard]] constexpr std::size_t rows() const { return rows_.get(); }
+    [[nodiscard]] constexpr std::size_t cols() const { return cols_.get(); }
 
 private:
-    std::size_t rows_ = R == dynamic ? 0 : R;
-    std::size_t cols_ = C == dynamic ? 0 : C;
+    [[no_unique_address]] extent<R> rows_;
+    [[no_unique_address]] extent<C> cols_;
 };
 } // namespace detail
 
@@ -51,7 +66,7 @@ public:
     //! Views of another view or tensor whose extents fit.
     template <class Other>
         requires requires(Other& o) { { o.data() } -> std::convertible_to<T*>; }
-    constexpr TensorView(Other& o) : TensorView(o.data(), o.rows(), o.cols()) {}
+    constexpr TensorView(Other&& o) : TensorView(o.data(), o.rows(), o.cols()) {}
 
     [[nodiscard]] constexpr T* data() const { return data_; }
     [[nodiscard]] constexpr std::size_t size() const { return this->rows() * this->cols(); }

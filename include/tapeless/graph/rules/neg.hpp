@@ -13,7 +13,7 @@ namespace tapeless {
 template <>
 struct adjoint_rule<op::neg> {
     template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
+    static constexpr auto apply(auto const&, auto const& ybar) {
         return simplify::neg(ybar);
     }
 };

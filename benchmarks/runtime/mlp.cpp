@@ -1,0 +1,102 @@
+// One training step (forward + backward, no update) of the seed network, float, one thread:
+// tapeless `compile` (runtime and static extents) beside the hand-written backprop on the same
+// GEMM. Counters: GFLOP/s of the step's GEMM work and heap allocations per step.
+#define TAPELESS_TEST_DEFINE_ALLOC_COUNTER
+#include "problems/mlp.hpp"
+#include "support/alloc_counter.hpp"
+
+#include <tapeless/tapeless.hpp>
+
+#include <benchmark/benchmark.h>
+
+namespace tl = tapeless;
+using tl::bench::mlp_data;
+
+namespace {
+
+void report(benchmark::State& state, double flops, std::uint64_t allocations) {
+    state.counters["GFLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate,
+                                                   benchmark::Counter::kIs1000);
+    state.counters["allocs/step"] =
+        benchmark::Counter(double(allocations), benchmark::Counter::kAvgIterations);
+}
+
+// The step's GEMM work: forward 2NDH + 2NHO, backward 2NHO (gw2) + 2NHO (dh1) + 2NDH (gw1).
+double flops_of(std::size_t n, std::size_t d, std::size_t h, std::size_t o) {
+    return 4.0 * double(n) * double(d) * double(h) + 6.0 * double(n) * double(h) * double(o);
+}
+
+void BM_seed_tapeless(benchmark::State& state) {
+    std::size_t n = state.range(0), d = state.range(1), h = state.range(2), o = state.range(3);
+    mlp_data<float> p(n, d, h, o);
+    tl::bench::fill_mlp_data(p);
+    auto W1 = tl::param<"w1">(p.w1);
+    auto B1 = tl::param<"b1">(p.b1);
+    auto W2 = tl::param<"w2">(p.w2);
+    auto B2 = tl::param<"b2">(p.b2);
+    auto loss = tl::mse(tl::lin(tl::relu(tl::lin(tl::input<"x">(p.x), W1, B1)), W2, B2), tl::input<"y">(p.y));
+    auto step = tl::compile(loss, W1, B1, W2, B2);
+    step();
+    tl::test::count_allocations c;
+    for (auto _ : state) {
+        step();
+        benchmark::DoNotOptimize(step.value());
+    }
+    report(state, flops_of(n, d, h, o), c.count());
+}
+
+void BM_seed_handwritten(benchmark::State& state) {
+    std::size_t n = state.range(0), d = state.range(1), h = state.range(2), o = state.range(3);
+    mlp_data<float> p(n, d, h, o);
+    tl::bench::fill_mlp_data(p);
+    tl::bench::handwritten_mlp<float> net(n, d, h, o);
+    net.step(p);
+    tl::test::count_allocations c;
+    for (auto _ : state) benchmark::DoNotOptimize(net.step(p));
+    report(state, flops_of(n, d, h, o), c.count());
+}
+
+template <std::size_t N, std::size_t D, std::size_t H, std::size_t O>
+void BM_seed_tapeless_static(benchmark::State& state) {
+    mlp_data<float> p(N, D, H, O);
+    tl::bench::fill_mlp_data(p);
+    tl::Tensor<float, N, D> x;
+    tl::Tensor<float, N, O> y;
+    tl::Tensor<float, D, H> w1;
+    tl::Tensor<float, 1, H> b1;
+    tl::Tensor<float, H, O> w2;
+    tl::Tensor<float, 1, O> b2;
+    auto copy = [](auto const& from, auto& to) { std::copy_n(from.data(), from.size(), to.data()); };
+    copy(p.x, x), copy(p.y, y), copy(p.w1, w1), copy(p.b1, b1), copy(p.w2, w2), copy(p.b2, b2);
+    auto W1 = tl::param<"w1">(w1);
+    auto B1 = tl::param<"b1">(b1);
+    auto W2 = tl::param<"w2">(w2);
+    auto B2 = tl::param<"b2">(b2);
+    auto loss = tl::mse(tl::lin(tl::relu(tl::lin(tl::input<"x">(x), W1, B1)), W2, B2), tl::input<"y">(y));
+    auto step = tl::compile(loss, W1, B1, W2, B2);
+    step();
+    tl::test::count_allocations c;
+    for (auto _ : state) {
+        step();
+        benchmark::DoNotOptimize(step.value());
+    }
+    report(state, flops_of(N, D, H, O), c.count());
+}
+
+// (N, D, H, O): the seed at several batch sizes, and a wider 784-256-10 network.
+void seed_sizes(benchmark::internal::Benchmark* b) {
+    b->ArgNames({"N", "D", "H", "O"});
+    for (auto const& s : {std::vector<std::int64_t>{8, 4, 3, 1}, {64, 784, 50, 1}, {1000, 784, 50, 1},
+                          {10000, 784, 50, 1}, {256, 784, 256, 10}})
+        b->Args(s);
+    b->Unit(benchmark::kMicrosecond);
+}
+
+} // namespace
+
+BENCHMARK(BM_seed_tapeless)->Apply(seed_sizes);
+BENCHMARK(BM_seed_handwritten)->Apply(seed_sizes);
+BENCHMARK(BM_seed_tapeless_static<8, 4, 3, 1>)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_seed_tapeless_static<64, 784, 50, 1>)->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();
