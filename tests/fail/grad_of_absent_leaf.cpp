@@ -9,7 +9,7 @@ int main() {
     tl::Tensor<double> x(2, 2), w(2, 2), v(2, 2);
     auto X = tl::input<"x">(x);
     auto W = tl::param<"w">(w);
-    auto V = tl::param<"v">(v);
+    [[maybe_unused]] auto V = tl::param<"v">(v);
     auto loss = tl::sum(tl::matmul(X, W));
 #ifdef TAPELESS_SHOULD_FAIL
     auto [value, g] = tl::value_and_grad(loss, V);

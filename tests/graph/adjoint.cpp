@@ -16,7 +16,7 @@ BOOST_AUTO_TEST_CASE(seed_gradients_read_like_the_tutorial) {
     std::string out = "(relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y)))";
     // dL/db2 = column sum of 2/N (out - y); dL/dw2 = h1ᵀ · 2/N (out - y)
     BOOST_TEST(tl::to_string(gb2) == "sum_to(" + out + ", relu(x·w1 + b1)·w2 + b2 - y, b2)");
-    BOOST_TEST(tl::to_string(gw2).find("relu(x·w1 + b1)ᵀ·sum_to(" + out) == 0u);
+    BOOST_TEST(tl::to_string(gw2).find("relu(x·w1 + b1)ᵀ·sum_to(" + out) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(gradient_expressions_evaluate_to_the_step_gradients) {

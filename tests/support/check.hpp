@@ -30,7 +30,9 @@ void check_gradients(Build build, double tolerance, Ts&... ts) {
                          std::apply([&](auto const&... l) { return value_and_grad(loss, l...); }, leaves)};
     };
     auto seq = std::index_sequence_for<Ts...>{};
-    auto [value, vg] = run(seq, ts...);
+    auto result = run(seq, ts...); // not a structured binding: clang 14 cannot capture those
+    double const value = result.first;
+    auto const& vg = result.second;
     BOOST_TEST(std::abs(std::get<0>(vg) - value) <= 1e-12 * std::max(1.0, std::abs(value)));
 
     auto f = [&] {
