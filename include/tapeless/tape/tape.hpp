@@ -410,6 +410,7 @@ void tape<T>::backward_fused(node<T>& n) {
 
 template <class T>
 TensorView<T const> var<T>::value() const {
+    if (!t_) throw error("tapeless: tape: value: default-constructed var");
     t_->check(*this, "value");
     node<T> const& n = t_->nodes_[id_];
     return {t_->value_of(id_), n.rows, n.cols};
@@ -422,11 +423,13 @@ T var<T>::item() const {
 }
 template <class T>
 std::size_t var<T>::rows() const {
+    if (!t_) throw error("tapeless: tape: rows: default-constructed var");
     t_->check(*this, "rows");
     return t_->nodes_[id_].rows;
 }
 template <class T>
 std::size_t var<T>::cols() const {
+    if (!t_) throw error("tapeless: tape: cols: default-constructed var");
     t_->check(*this, "cols");
     return t_->nodes_[id_].cols;
 }
