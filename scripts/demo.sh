@@ -30,5 +30,5 @@ run cmake --build build-demo -j "${TAPELESS_JOBS:-$(nproc)}" --target tapeless.e
 
 export TAPELESS_FASHION_MNIST_DIR="${TAPELESS_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
 step "run seed_mlp on $TAPELESS_FASHION_MNIST_DIR"
-run build-demo/tapeless.example.seed_mlp "$@"
+run build-demo/examples/tapeless.example.seed_mlp "$@"
 step "done in $((SECONDS - start)) s"

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <utility>
 
 namespace tl = tapeless;
 namespace tt = boost::test_tools;

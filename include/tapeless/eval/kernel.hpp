@@ -57,6 +57,9 @@ struct loop_group {
     static constexpr std::size_t nsum_to = mask_bit(nm);
     static constexpr bool masked = nsum_to <= max_mask_bits;
 
+    template <std::size_t M>
+    using reducer = typename at_t<member(M), nodes>::op;
+
     struct frame {
         std::array<T const*, nc + 1> base{};
         std::array<std::size_t, nc + 1> rs{}, cs{};
@@ -78,13 +81,32 @@ struct loop_group {
         cs = b.cols == d.cols ? 1 : 0;
     }
 
+    template <std::size_t C>
+    static void prepare_entry(state<T, Plan> const& s, shape d, frame& f) {
+        constexpr entry_role r = role(C);
+        constexpr std::size_t n = node(C);
+        if constexpr (r == entry_role::load) {
+            f.base[C] = s.ptr[n];
+            strides(s.shapes[n], d, f.rs[C], f.cs[C]);
+        } else if constexpr (r == entry_role::load_transposed) {
+            // y_ij = x_ji: x's row stride moves with j, its unit stride with i.
+            constexpr std::size_t x = A.info[n].arg[0];
+            f.base[C] = s.ptr[x];
+            f.rs[C] = s.shapes[n].rows == d.rows ? 1 : 0;
+            f.cs[C] = s.shapes[n].cols == d.cols ? s.shapes[x].cols : 0;
+        } else if constexpr (r == entry_role::unit_load) {
+            f.immv[C] = s.ptr[n][0];
+        } else if constexpr (r == entry_role::immediate) {
+            f.immv[C] = s.imm[n];
+        } else if constexpr (A.info[n].indexes_columns) {
+            strides(s.shapes[n], d, f.rs[C], f.cs[C]);
+        }
+    }
+
     static frame prepare(state<T, Plan> const& s, shape d) {
         frame f;
         [&]<std::size_t... C>(std::index_sequence<C...>) {
-            ((role(C) == entry_role::load ? (f.base[C] = s.ptr[node(C)], strides(s.shapes[node(C)], d, f.rs[C], f.cs[C]))
-              : role(C) == entry_role::unit_load ? void(f.immv[C] = s.ptr[node(C)][0])
-              : role(C) == entry_role::immediate ? void(f.immv[C] = s.imm[node(C)])
-              : void()), ...);
+            (prepare_entry<C>(s, d, f), ...);
         }(std::make_index_sequence<nc>{});
         for (std::size_t m = 0; m < nm; ++m) {
             std::size_t i = member(m);
@@ -101,11 +123,13 @@ struct loop_group {
         frame f = prepare(s, d);
         bool full = true, contiguous = true;
         unsigned mask = 0;
-        for (std::size_t c = 0; c < nc; ++c)
-            if (role(c) == entry_role::load) {
+        for (std::size_t c = 0; c < nc; ++c) {
+            if (role(c) == entry_role::load || role(c) == entry_role::load_transposed) {
                 full = full && f.rs[c] == d.cols && f.cs[c] == 1;
                 contiguous = contiguous && f.cs[c] == 1;
             }
+            if (A.info[node(c)].indexes_columns) full = false; // needs the true j
+        }
         for (std::size_t m = 0; m < nm; ++m) {
             if (is_sum(m)) continue;
             full = full && f.store[m];
@@ -119,8 +143,10 @@ struct loop_group {
     template <std::size_t C, bool Unit>
     TAPELESS_ALWAYS_INLINE static T entry(T const* v, frame const& f, std::size_t i, std::size_t j) {
         constexpr entry_role r = role(C);
-        if constexpr (r == entry_role::load) {
+        if constexpr (r == entry_role::load || r == entry_role::load_transposed) {
             return f.base[C][i * f.rs[C] + (Unit ? j : j * f.cs[C])];
+        } else if constexpr (r == entry_role::compute && A.info[node(C)].indexes_columns) {
+            return T(Unit ? j : j * f.cs[C]);
         } else if constexpr (r == entry_role::compute) {
             constexpr node_info info = A.info[node(C)];
             return apply_node<at_t<node(C), nodes>>(
@@ -147,15 +173,15 @@ struct loop_group {
         if constexpr (info.cat == category::elementwise) {
             f.out[M][i * f.ors[M] + (Unit ? j : j * f.ocs[M])] = v[A.pos(G, n)];
         } else if constexpr (is_sum(M)) {
-            f.acc[M] += v[A.pos(G, info.arg[0])];
+            f.acc[M] = reducer<M>::combine(f.acc[M], v[A.pos(G, info.arg[0])]);
         } else {
             T x = v[A.pos(G, info.arg[0])];
             T& o = f.out[M][i * f.ors[M] + (Unit ? j : j * f.ocs[M])];
             if constexpr (masked) {
                 if constexpr ((Mask >> mask_bit(M)) & 1u) o = x;
-                else o += x;
+                else o = reducer<M>::combine(o, x);
             } else {
-                o = f.store[M] ? x : o + x;
+                o = f.store[M] ? x : reducer<M>::combine(o, x);
             }
         }
     }
@@ -186,12 +212,22 @@ struct loop_group {
         }
     }
 
+    // Reductions start from their identity: in a register (to 1 x 1) or in the output buffer.
+    template <std::size_t M>
+    static void start_reduction(state<T, Plan> const& s, frame& f) {
+        if constexpr (A.info[member(M)].cat == category::reduction) {
+            constexpr T id = reducer<M>::template identity<T>();
+            if constexpr (is_sum(M)) f.acc[M] = id;
+            else if (!f.store[M])
+                for (std::size_t e = 0, n = s.shapes[member(M)].size(); e < n; ++e) f.out[M][e] = id;
+        }
+    }
+
     static void run(state<T, Plan>& s) {
         shape d = domain(s);
         frame f = prepare(s, d);
-        for (std::size_t m = 0; m < nm; ++m)
-            if (!is_sum(m) && A.info[member(m)].cat == category::reduction && !f.store[m])
-                for (std::size_t e = 0, n = s.shapes[member(m)].size(); e < n; ++e) f.out[m][e] = T(0);
+        [&]<std::size_t... M>(std::index_sequence<M...>) { (start_reduction<M>(s, f), ...); }(
+            std::make_index_sequence<nm>{});
         unsigned variant = s.variant[G];
         if constexpr (masked) {
             [&]<unsigned... Ms>(std::integer_sequence<unsigned, Ms...>) {

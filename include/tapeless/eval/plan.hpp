@@ -72,6 +72,7 @@ struct node_info {
     std::size_t dom_node = npos; // the node whose shape is this kernel's loop domain
     bool output = false;
     bool is_sum = false;        // reduction to 1 x 1 (a register accumulator)
+    bool indexes_columns = false; // its value is the column index (no flat loops)
     int cost = 0;
 };
 
@@ -102,6 +103,7 @@ constexpr node_info info_of() {
             ((f.arg[K] = index_of_v<arg_t<K, N>, Nodes>, f.reads[K] = N::op::reads(K)), ...);
         }(std::make_index_sequence<N::arity>{});
         f.dom_node = index_of_v<typename domain_of<N>::node, Nodes>;
+        if constexpr (requires { N::op::indexes_columns; }) f.indexes_columns = true;
         if constexpr (category_of<N>() == category::reduction) f.is_sum = N::op::shape == shape_rule::scalar;
     }
     return f;
@@ -112,6 +114,7 @@ enum class entry_role : unsigned char {
     compute,   // applied in the body from earlier entries
     load,      // read from a buffer at (i, j), broadcasting by strides
     unit_load, // a 1 x 1 buffer, read once before the loop
+    load_transposed, // a transpose: read from its argument's buffer with swapped strides
     immediate, // a scalar, constant or shape-derived value, known before the loop
 };
 
@@ -255,9 +258,13 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
                 (k == 0 ? a.ta : a.tb)[i] = t;
             }
         } else if (info[i].cat != category::immediate) {
-            for (std::size_t k = 0; k < info[i].nargs; ++k)
-                if (info[i].reads[k] && info[info[i].arg[k]].cat == category::layout)
-                    a.unsupported_layout = true;
+            // A transpose read by a loop is a strided load from its argument's buffer.
+            for (std::size_t k = 0; k < info[i].nargs; ++k) {
+                std::size_t j = info[i].arg[k];
+                if (!info[i].reads[k] || info[j].cat != category::layout) continue;
+                if (info[info[j].arg[0]].cat == category::layout) a.unsupported_layout = true;
+                needs_buffer[info[j].arg[0]] = true;
+            }
         }
     }
     std::array<int, N> icost{};
@@ -314,10 +321,14 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
                 if (!info[u].reads[k] || seen[j]) continue;
                 seen[j] = true;
                 if (a.inline_node(j)) { stack[top++] = j; continue; }
+                bool transposed = info[j].cat == category::layout;
+                if (transposed) j = info[j].arg[0];
                 if (a.group_of[j] == npos) continue; // leaves and immediates
                 std::size_t g = a.group_of[j];
-                bool same_pass = !a.alias[j] && !a.groups[g].gemm && info[j].cat == category::elementwise &&
-                                 a.groups[g].dom_r == dr && a.groups[g].dom_c == dc;
+                // Same element, same iteration: a member of a group that loops over this domain.
+                bool same_pass = !transposed && !a.alias[j] && !a.groups[g].gemm &&
+                                 info[j].cat == category::elementwise && a.groups[g].dom_r == dr &&
+                                 a.groups[g].dom_c == dc;
                 std::size_t r = same_pass ? g : g + 1;
                 if (r > ready) ready = r;
             }
@@ -349,6 +360,7 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
             entry_role r;
             if (a.inline_node(i) || (member && info[i].cat == category::elementwise)) r = entry_role::compute;
             else if (info[i].cat == category::immediate) r = entry_role::immediate;
+            else if (info[i].cat == category::layout) r = entry_role::load_transposed;
             else if (info[i].unit) r = entry_role::unit_load;
             else r = entry_role::load;
             a.closure[a.nclosure] = i;
@@ -368,6 +380,8 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
             for (std::size_t c = a.groups[g].cbegin; c < a.groups[g].cend; ++c)
                 if (a.role[c] == entry_role::load || a.role[c] == entry_role::unit_load)
                     a.last_use[a.closure[c]] = g;
+                else if (a.role[c] == entry_role::load_transposed)
+                    a.last_use[info[a.closure[c]].arg[0]] = g;
         }
     }
     for (std::size_t i = 0; i < N; ++i)
@@ -391,8 +405,7 @@ struct plan<type_list<Ns...>, type_list<Os...>> {
     static constexpr std::size_t size = sizeof...(Ns);
     static constexpr analysis<size> a = analyze(std::array<node_info, size>{
         info_of<Ns, nodes, outputs>()...});
-    static_assert(!a.unsupported_layout,
-                  "tapeless: transpose is supported as a matmul operand only in this version");
+    static_assert(!a.unsupported_layout, "tapeless: internal: a transpose of a transpose reached the planner");
 
     //! Number of kernels (GEMM calls and fused loops) one evaluation runs.
     static constexpr std::size_t kernel_count = a.ngroups;

@@ -9,6 +9,7 @@
 #include <boost/hana/unpack.hpp>
 
 #include <array>
+#include <type_traits>
 
 namespace tapeless {
 
@@ -62,6 +63,24 @@ constexpr auto build(A const&... a) {
         return make_node<Op>(detail::shift_scalars<off[K]>(a)...);
     }(std::index_sequence_for<A...>{});
 }
+
+namespace detail {
+template <class X>
+concept number = std::is_arithmetic_v<X>;
+
+// A number next to an expression becomes a runtime scalar of the expression's element type.
+template <class E>
+constexpr auto as_operand(E const& e, auto const&) requires expression<E> { return e; }
+template <class N, class E>
+constexpr auto as_operand(N n, E const&) requires number<N> {
+    using T = typename E::value_type;
+    return scalar<T, 0>{static_cast<T>(n)};
+}
+
+template <class A, class B>
+concept operands = (expression<A> && expression<B>) || (expression<A> && number<B>) ||
+                   (number<A> && expression<B>);
+} // namespace detail
 
 } // namespace tapeless
 

@@ -1,20 +1,17 @@
-//! @file Defines the functions users build expressions with: leaves (`input`, `param`) and ops
-//! (`matmul`, `relu`, `sum`, `mean`, `lin`, `mse`, ...). Builders only: no loops, no derivatives.
+//! @file Defines the leaves users build expressions from (`input`, `param`), `matmul` and
+//! `transpose`, and includes every other builder. Builders only: no loops, no derivatives.
 // SPDX-License-Identifier: BSL-1.0
 #ifndef TAPELESS_EXPR_FUNCTIONS_HPP
 #define TAPELESS_EXPR_FUNCTIONS_HPP
 
-#include "../ops/add.hpp"
-#include "../ops/inv_size.hpp"
+#include "../graph/simplify.hpp"
 #include "../ops/matmul.hpp"
-#include "../ops/mul.hpp"
-#include "../ops/relu.hpp"
-#include "../ops/square.hpp"
-#include "../ops/sub.hpp"
-#include "../ops/sum.hpp"
-#include "../ops/transpose.hpp"
 #include "../tensor/tensor.hpp"
 #include "build.hpp"
+#include "layers.hpp"
+#include "losses.hpp"
+#include "math.hpp"
+#include "reductions.hpp"
 
 #include <type_traits>
 
@@ -55,26 +52,9 @@ constexpr auto param(X const& x) {
 constexpr auto matmul(expression auto const& a, expression auto const& b) {
     return build<op::matmul>(a, b);
 }
-//! Transpose; free when it feeds a matmul (a GEMM flag).
-constexpr auto transpose(expression auto const& a) { return build<op::transpose>(a); }
-//! max(x, 0), elementwise.
-constexpr auto relu(expression auto const& x) { return build<op::relu>(x); }
-//! x², elementwise.
-constexpr auto square(expression auto const& x) { return build<op::square>(x); }
-//! Sum of all elements, 1 x 1.
-constexpr auto sum(expression auto const& x) { return build<op::sum>(x); }
-//! Mean of all elements, 1 x 1: the sum times 1/size, the factor taken from the shape.
-constexpr auto mean(expression auto const& x) {
-    return build<op::mul>(sum(x), build<op::inv_size>(x));
-}
-//! The affine layer x·w + b, b a row vector broadcast over the rows.
-constexpr auto lin(expression auto const& x, expression auto const& w, expression auto const& b) {
-    return build<op::add>(matmul(x, w), b);
-}
-//! Mean squared error over all elements, as the seed defines it: mean((pred - target)²).
-constexpr auto mse(expression auto const& pred, expression auto const& target) {
-    return mean(square(build<op::sub>(pred, target)));
-}
+//! Transpose: free when it feeds a matmul (a GEMM flag), a strided read elsewhere; (A·B)ᵀ is
+//! rewritten Bᵀ·Aᵀ and a double transpose vanishes.
+constexpr auto transpose(expression auto const& a) { return simplify::transpose(a); }
 
 } // namespace tapeless
 

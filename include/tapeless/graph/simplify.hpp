@@ -5,6 +5,7 @@
 
 #include "../expr/node.hpp"
 #include "../ops/add.hpp"
+#include "../ops/div.hpp"
 #include "../ops/expand.hpp"
 #include "../ops/matmul.hpp"
 #include "../ops/mul.hpp"
@@ -57,6 +58,22 @@ constexpr auto add(expression auto const& a, expression auto const& b) {
     else if constexpr (is_zero_v<B>) return a;
     else if constexpr (is_op_v<B, op::neg>) return make_node<op::sub>(a, arg<0>(b));
     else return make_node<op::add>(a, b);
+}
+
+constexpr auto sub(expression auto const& a, expression auto const& b) {
+    using A = std::remove_cvref_t<decltype(a)>;
+    using B = std::remove_cvref_t<decltype(b)>;
+    if constexpr (is_zero_v<B>) return a;
+    else if constexpr (is_zero_v<A>) return simplify::neg(b);
+    else return make_node<op::sub>(a, b);
+}
+
+constexpr auto div(expression auto const& a, expression auto const& b) {
+    using A = std::remove_cvref_t<decltype(a)>;
+    using B = std::remove_cvref_t<decltype(b)>;
+    if constexpr (is_zero_v<A>) return zero{};
+    else if constexpr (is_one_v<B>) return a;
+    else return make_node<op::div>(a, b);
 }
 
 constexpr auto mul(expression auto const& a, expression auto const& b) {

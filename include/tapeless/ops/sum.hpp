@@ -8,11 +8,9 @@
 namespace tapeless::op {
 
 //! y = Σ_ij x_ij, a 1x1 result.
-struct sum : op_base {
+struct sum : sum_reduction {
     static constexpr char const* name = "sum";
-    static constexpr op_kind kind = op_kind::reduction;
     static constexpr shape_rule shape = shape_rule::scalar;
-    static constexpr std::size_t domain_arg = 0; //!< iterate over the shape of this argument
 };
 } // namespace tapeless::op
 

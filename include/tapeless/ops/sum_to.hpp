@@ -11,9 +11,8 @@ namespace tapeless::op {
 //! broadcast. x is read over the shape of `domain` (x itself may be smaller and broadcast); the
 //! result has the shape of `like`. With equal shapes it is a plain copy, which the fused loop
 //! turns into a store, so it costs nothing when nothing was broadcast.
-struct sum_to : op_base {
+struct sum_to : sum_reduction {
     static constexpr char const* name = "sum_to";
-    static constexpr op_kind kind = op_kind::reduction;
     static constexpr shape_rule shape = shape_rule::like_last;
     static constexpr std::size_t domain_arg = 1;
     static constexpr bool reads(std::size_t k) { return k == 0; }

@@ -25,8 +25,13 @@ enum class shape_rule {
     matmul,    //!< (m x k)(k x n) -> m x n
     transpose, //!< (m x n) -> n x m
     scalar,    //!< -> 1 x 1
+    column,    //!< (m x n) -> m x 1
+    row,       //!< (m x n) -> 1 x n
     like_last, //!< -> the last argument's shape (that argument is read for its shape only)
 };
+
+//! What `inv_count` counts.
+enum class count_of { size, rows, cols };
 
 //! A shape or the reason there is none. `error` is a literal so it can be used at compile time.
 struct shape_result {
@@ -69,6 +74,8 @@ constexpr shape_result infer_shape(shape_rule rule, Shapes... shapes) {
     }
     case shape_rule::transpose: return {{args[0].cols, args[0].rows}};
     case shape_rule::scalar: return {{1, 1}};
+    case shape_rule::column: return {{args[0].rows, 1}};
+    case shape_rule::row: return {{1, args[0].cols}};
     case shape_rule::like_last: return {args[n - 1]};
     }
     return {{}, "unknown shape rule"};
@@ -78,6 +85,15 @@ constexpr shape_result infer_shape(shape_rule rule, Shapes... shapes) {
 struct op_base {
     static constexpr bool reads(std::size_t) { return true; }
     static constexpr int cost = 1; //!< rough flops per element, for rematerialisation decisions
+};
+
+//! Reductions that add: their loops start from 0 and accumulate with +.
+struct sum_reduction : op_base {
+    static constexpr op_kind kind = op_kind::reduction;
+    static constexpr std::size_t domain_arg = 0; //!< iterate over the shape of this argument
+    template <class T>
+    static constexpr T identity() { return T(0); }
+    static constexpr auto combine(auto a, auto b) { return a + b; }
 };
 
 } // namespace tapeless

@@ -164,6 +164,11 @@ struct b_min { // y = min(a, b)                   => ā = ȳ [a <= b], b̄ = ȳ 
     template <int W, class T> static T d(T a, T b, T, T g) { return (a <= b) == (W == 0) ? g : T(0); }
 };
 
+// y = b: broadcasts a bias into a product's output before the GEMM accumulates onto it.
+struct b_right {
+    template <class T> static T f(T, T b) { return b; }
+};
+
 template <class F>
 bool visit_binary(op_code op, F&& f) {
     switch (op) {

@@ -46,7 +46,7 @@ enum class op_code : std::uint8_t {
     l2,
     log_softmax,
     softmax,
-    cross_entropy_labels, // aux: row log-sum-exp; labels: int or T indices
+    cross_entropy_labels, // aux: row log-sum-exp; labels: class indices
     cross_entropy_probs,  // aux: row log-sum-exp
     bce_logits,
 };
@@ -61,7 +61,7 @@ struct node {
     T const* value = nullptr;    //!< rows x cols; null only for a transpose nobody read yet
     T* adjoint = nullptr;        //!< allocated on the first contribution in a backward sweep
     T* aux = nullptr;            //!< per-op data kept for backward (row log-sum-exp)
-    void const* labels = nullptr; //!< cross_entropy_labels: int const* or T const*
+    int const* labels = nullptr; //!< cross_entropy_labels: class of each row (a copy in the arena)
     std::size_t rows = 0, cols = 0;
     std::uint32_t in[3] = {no_input, no_input, no_input};
     T s0 = 0, s1 = 0;
@@ -70,7 +70,6 @@ struct node {
     bool has_grad = false;   //!< adjoint written in the current sweep (first write stores, later ones add)
     bool is_param = false;
     bool ta = false, tb = false; //!< matmul: in[0] / in[1] read transposed
-    bool int_labels = false;
 
     [[nodiscard]] std::size_t size() const { return rows * cols; }
 };

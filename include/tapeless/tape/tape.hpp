@@ -366,9 +366,7 @@ void tape<T>::backward_fused(node<T>& n) {
         emit(n.in[0], r, c, [&](std::size_t i, std::size_t j) { return s * std::exp(xv[i * c + j] - lse[i]); });
         T* d = x.adjoint;
         for (std::size_t i = 0; i < r; ++i) {
-            std::size_t const l = n.int_labels ? static_cast<std::size_t>(static_cast<int const*>(n.labels)[i])
-                                               : static_cast<std::size_t>(static_cast<T const*>(n.labels)[i]);
-            d[i * c + l] -= s;
+            d[i * c + static_cast<std::size_t>(n.labels[i])] -= s;
         }
         break;
     }

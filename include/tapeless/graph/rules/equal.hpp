@@ -1,17 +1,17 @@
-//! @file Defines the adjoint rule of `op::inv_size`.
+//! @file Defines the adjoint rule of `op::equal`.
 // SPDX-License-Identifier: BSL-1.0
-#ifndef TAPELESS_GRAPH_RULES_INV_SIZE_HPP
-#define TAPELESS_GRAPH_RULES_INV_SIZE_HPP
+#ifndef TAPELESS_GRAPH_RULES_EQUAL_HPP
+#define TAPELESS_GRAPH_RULES_EQUAL_HPP
 
-#include "../../ops/inv_size.hpp"
+#include "../../ops/equal.hpp"
 #include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
 
-// y = 1/size(x)  =>  nothing: y reads x's shape, not its values
+// y = [a = b]  =>  nothing   (piecewise constant)
 template <>
-struct adjoint_rule<op::inv_size> {
+struct adjoint_rule<op::equal> {
     template <std::size_t K>
     static constexpr auto apply(auto const&, auto const&) {
         return zero{};

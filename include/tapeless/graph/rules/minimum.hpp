@@ -1,0 +1,26 @@
+//! @file Defines the adjoint rule of `op::minimum`.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_GRAPH_RULES_MINIMUM_HPP
+#define TAPELESS_GRAPH_RULES_MINIMUM_HPP
+
+#include "../../ops/minimum.hpp"
+#include "../../ops/ge.hpp"
+#include "../simplify.hpp"
+#include "rule.hpp"
+
+namespace tapeless {
+
+// y = min(a, b)  =>  ā += sum_to(ȳ ⊙ [b ≥ a]),  b̄ += sum_to(ȳ ⊙ (1 - [b ≥ a]))   (ties go to a)
+template <>
+struct adjoint_rule<op::minimum> {
+    template <std::size_t K>
+    static constexpr auto apply(auto const& y, auto const& ybar) {
+        auto a_wins = make_node<op::ge>(arg<1>(y), arg<0>(y));
+        if constexpr (K == 0) return simplify::sum_to(simplify::mul(ybar, a_wins), y, arg<0>(y));
+        else return simplify::sum_to(simplify::mul(ybar, simplify::sub(one{}, a_wins)), y, arg<1>(y));
+    }
+};
+
+} // namespace tapeless
+
+#endif

@@ -1,0 +1,420 @@
+//! @file Defines the ops a `tapeless::tape::tape` records: each computes its value now and appends one node.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_TAPE_OPS_HPP
+#define TAPELESS_TAPE_OPS_HPP
+
+#include "../error.hpp"
+#include "../eval/gemm.hpp"
+#include "../tensor/tensor.hpp"
+#include "kernels.hpp"
+#include "node.hpp"
+#include "tape.hpp"
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+
+namespace tapeless::tape {
+
+//! A plain number that mixes into ops on vars (converted to the tape's element type).
+template <class S>
+concept number = std::is_arithmetic_v<S>;
+
+namespace detail {
+
+// The forward half of every op: checks shapes, computes the value into the arena, records the node.
+// A friend of tape<T>; users call the free functions below.
+template <class T>
+struct recorder {
+    using node_t = node<T>;
+
+    static tape<T>& owner(var<T> const& v, char const* what) {
+        if (!v.t_) throw error(std::string("tapeless: tape: ") + what + ": default-constructed var");
+        v.t_->check(v, what);
+        return *v.t_;
+    }
+    static tape<T>& owner(var<T> const& a, var<T> const& b, char const* what) {
+        tape<T>& t = owner(a, what);
+        if (&owner(b, what) != &t) throw error(std::string("tapeless: tape: ") + what + ": vars of two tapes");
+        return t;
+    }
+    [[noreturn]] static void shapes(char const* what, node_t const& a, node_t const& b, char const* why) {
+        throw shape_error(std::string("tapeless: tape: ") + what + ": shapes " + to_string({a.rows, a.cols}) +
+                          " and " + to_string({b.rows, b.cols}) + ": " + why);
+    }
+
+    static var<T> unary(op_code op, var<T> const& x, T s0, T s1, char const* what) {
+        tape<T>& t = owner(x, what);
+        T const* xv = t.value_of(x.id_);
+        node_t n;
+        n.op = op;
+        n.rows = t.nodes_[x.id_].rows;
+        n.cols = t.nodes_[x.id_].cols;
+        n.needs_grad = t.nodes_[x.id_].needs_grad;
+        n.in[0] = x.id_;
+        n.s0 = s0;
+        n.s1 = s1;
+        T* y = t.arena_.template allocate<T>(n.size());
+        visit_unary(op, [&]<class U>() { unary_forward<U>(n.size(), xv, y, s0, s1); });
+        n.value = y;
+        return t.push(n);
+    }
+
+    // NumPy broadcasting in 2-D: each extent equal, or 1 in one operand.
+    static var<T> binary(op_code op, var<T> const& a, var<T> const& b, char const* what) {
+        tape<T>& t = owner(a, b, what);
+        T const* av = t.value_of(a.id_);
+        T const* bv = t.value_of(b.id_);
+        node_t const& na = t.nodes_[a.id_];
+        node_t const& nb = t.nodes_[b.id_];
+        auto ext = [&](std::size_t x, std::size_t y) {
+            if (x == y || y == 1) return x;
+            if (x == 1) return y;
+            shapes(what, na, nb, "they do not broadcast");
+        };
+        node_t n;
+        n.op = op;
+        n.rows = ext(na.rows, nb.rows);
+        n.cols = ext(na.cols, nb.cols);
+        n.needs_grad = na.needs_grad || nb.needs_grad;
+        n.in[0] = a.id_;
+        n.in[1] = b.id_;
+        auto e = broadcast_extents(n.rows, n.cols, na.rows, na.cols, nb.rows, nb.cols);
+        auto oa = make_operand(av, na.rows, na.cols, e);
+        auto ob = make_operand(bv, nb.rows, nb.cols, e);
+        T* y = t.arena_.template allocate<T>(n.size());
+        visit_binary(op, [&]<class B>() { binary_forward<B>(e, oa, ob, y); });
+        n.value = y;
+        return t.push(n);
+    }
+
+    // A transpose node's source, with the flag set: what matmul hands the GEMM instead of a copy.
+    static std::uint32_t fold(tape<T>& t, std::uint32_t id, bool& transposed) {
+        node_t const& n = t.nodes_[id];
+        transposed = n.op == op_code::transpose;
+        return transposed ? n.in[0] : id;
+    }
+
+    static var<T> matmul(var<T> const& a, var<T> const& b, var<T> const* bias, char const* what) {
+        tape<T>& t = owner(a, b, what);
+        if (bias && &owner(*bias, what) != &t) throw error(std::string("tapeless: tape: ") + what + ": vars of two tapes");
+        node_t n;
+        n.op = op_code::matmul;
+        n.in[0] = fold(t, a.id_, n.ta);
+        n.in[1] = fold(t, b.id_, n.tb);
+        node_t const& A = t.nodes_[n.in[0]];
+        node_t const& B = t.nodes_[n.in[1]];
+        std::size_t const k = n.ta ? A.rows : A.cols;
+        if (k != (n.tb ? B.cols : B.rows))
+            shapes(what, t.nodes_[a.id_], t.nodes_[b.id_], "inner extents differ");
+        n.rows = n.ta ? A.cols : A.rows;
+        n.cols = n.tb ? B.rows : B.cols;
+        n.needs_grad = A.needs_grad || B.needs_grad;
+        T* y = t.arena_.template allocate<T>(n.size());
+        T beta = T(0);
+        if (bias) {
+            node_t const& c = t.nodes_[bias->id_];
+            if ((c.rows != 1 && c.rows != n.rows) || (c.cols != 1 && c.cols != n.cols))
+                throw shape_error(std::string("tapeless: tape: ") + what + ": bias " + to_string({c.rows, c.cols}) +
+                                  " does not broadcast to the product's " + to_string({n.rows, n.cols}));
+            auto e = broadcast_extents(n.rows, n.cols, c.rows, c.cols, c.rows, c.cols);
+            auto oc = make_operand(t.value_of(bias->id_), c.rows, c.cols, e);
+            binary_forward<b_right>(e, oc, oc, y);
+            n.in[2] = bias->id_;
+            n.needs_grad = n.needs_grad || c.needs_grad;
+            beta = T(1);
+        }
+        gemm<T>(n.ta, n.tb, n.rows, n.cols, k, T(1), A.value, A.cols, B.value, B.cols, beta, y, n.cols);
+        n.value = y;
+        return t.push(n);
+    }
+
+    static var<T> transpose(var<T> const& x) {
+        tape<T>& t = owner(x, "transpose");
+        node_t const& s = t.nodes_[x.id_];
+        if (s.op == op_code::transpose) return var<T>(&t, s.in[0], t.generation_); // (xᵀ)ᵀ = x
+        node_t n;
+        n.op = op_code::transpose;
+        n.rows = s.cols;
+        n.cols = s.rows;
+        n.needs_grad = s.needs_grad;
+        n.in[0] = x.id_;
+        // A vector's transpose is the same bytes; a matrix's is made only if something reads it.
+        if (s.rows == 1 || s.cols == 1) n.value = t.value_of(x.id_);
+        return t.push(n);
+    }
+
+    static var<T> reduce(op_code op, var<T> const& x, bool mean, char const* what) {
+        tape<T>& t = owner(x, what);
+        T const* xv = t.value_of(x.id_);
+        node_t const& s = t.nodes_[x.id_];
+        node_t n;
+        n.op = op;
+        n.rows = op == op_code::sum_cols || op == op_code::sum_all ? 1 : s.rows;
+        n.cols = op == op_code::sum_rows || op == op_code::sum_all ? 1 : s.cols;
+        n.needs_grad = s.needs_grad;
+        n.in[0] = x.id_;
+        n.s0 = mean ? T(1) / static_cast<T>(s.size() / n.size()) : T(1);
+        T* y = t.arena_.template allocate<T>(n.size());
+        if (op == op_code::sum_all) y[0] = n.s0 * reduce_sum<T>(s.size(), [&](std::size_t k) { return xv[k]; });
+        else if (op == op_code::sum_rows) sum_rows_forward(s.rows, s.cols, xv, y, n.s0);
+        else sum_cols_forward(s.rows, s.cols, xv, y, n.s0);
+        n.value = y;
+        return t.push(n);
+    }
+
+    // A scalar loss of two same-shaped operands.
+    static var<T> loss2(op_code op, var<T> const& a, var<T> const& b, char const* what) {
+        tape<T>& t = owner(a, b, what);
+        T const* av = t.value_of(a.id_);
+        T const* bv = t.value_of(b.id_);
+        node_t const& na = t.nodes_[a.id_];
+        node_t const& nb = t.nodes_[b.id_];
+        if (na.rows != nb.rows || na.cols != nb.cols) shapes(what, na, nb, "they differ");
+        node_t n;
+        n.op = op;
+        n.rows = n.cols = 1;
+        n.needs_grad = na.needs_grad || nb.needs_grad;
+        n.in[0] = a.id_;
+        n.in[1] = b.id_;
+        std::size_t const size = na.size(), r = na.rows, c = na.cols;
+        T* y = t.arena_.template allocate<T>(1);
+        switch (op) {
+        case op_code::mse:
+            y[0] = reduce_sum<T>(size, [&](std::size_t k) { return (av[k] - bv[k]) * (av[k] - bv[k]); }) /
+                   static_cast<T>(size);
+            break;
+        case op_code::bce_logits:
+            y[0] = reduce_sum<T>(size, [&](std::size_t k) { return softplus(av[k]) - av[k] * bv[k]; }) /
+                   static_cast<T>(size);
+            break;
+        default: { // cross_entropy_probs: -(1/N) Σ_ij t_ij (x_ij - lse_i)
+            if (c == 0) shapes(what, na, nb, "no classes");
+            T* lse = t.arena_.template allocate<T>(r);
+            T total = T(0);
+            for (std::size_t i = 0; i < r; ++i) {
+                lse[i] = row_logsumexp(c, av + i * c);
+                total += reduce_sum<T>(c, [&](std::size_t j) { return bv[i * c + j] * (av[i * c + j] - lse[i]); });
+            }
+            y[0] = -total / static_cast<T>(r);
+            n.aux = lse;
+        }
+        }
+        n.value = y;
+        return t.push(n);
+    }
+
+    static var<T> l2(var<T> const& w) {
+        tape<T>& t = owner(w, "l2");
+        T const* wv = t.value_of(w.id_);
+        node_t n;
+        n.op = op_code::l2;
+        n.rows = n.cols = 1;
+        n.needs_grad = t.nodes_[w.id_].needs_grad;
+        n.in[0] = w.id_;
+        T* y = t.arena_.template allocate<T>(1);
+        y[0] = reduce_sum<T>(t.nodes_[w.id_].size(), [&](std::size_t k) { return wv[k] * wv[k]; });
+        n.value = y;
+        return t.push(n);
+    }
+
+    static var<T> softmax(op_code op, var<T> const& x, char const* what) {
+        tape<T>& t = owner(x, what);
+        T const* xv = t.value_of(x.id_);
+        node_t n;
+        n.op = op;
+        n.rows = t.nodes_[x.id_].rows;
+        n.cols = t.nodes_[x.id_].cols;
+        if (n.cols == 0) throw shape_error(std::string("tapeless: tape: ") + what + ": no columns");
+        n.needs_grad = t.nodes_[x.id_].needs_grad;
+        n.in[0] = x.id_;
+        std::size_t const c = n.cols;
+        T* y = t.arena_.template allocate<T>(n.size());
+        for (std::size_t i = 0; i < n.rows; ++i) {
+            T const lse = row_logsumexp(c, xv + i * c);
+            T* TAPELESS_RESTRICT yr = y + i * c;
+            T const* xr = xv + i * c;
+            if (op == op_code::log_softmax)
+                for (std::size_t j = 0; j < c; ++j) yr[j] = xr[j] - lse;
+            else
+                for (std::size_t j = 0; j < c; ++j) yr[j] = std::exp(xr[j] - lse);
+        }
+        n.value = y;
+        return t.push(n);
+    }
+
+    // -(1/N) Σ_i log_softmax(x)_{i, l_i}; the labels are copied (N ints), so a temporary is fine.
+    template <class L>
+    static var<T> cross_entropy_labels(var<T> const& x, std::size_t count, L label_at) {
+        tape<T>& t = owner(x, "cross_entropy");
+        T const* xv = t.value_of(x.id_);
+        node_t n;
+        n.op = op_code::cross_entropy_labels;
+        std::size_t const r = t.nodes_[x.id_].rows, c = t.nodes_[x.id_].cols;
+        if (count != r)
+            throw shape_error("tapeless: tape: cross_entropy: " + std::to_string(count) + " labels for " +
+                              std::to_string(r) + " rows of logits");
+        int* labels = t.arena_.template allocate<int>(r);
+        for (std::size_t i = 0; i < r; ++i) {
+            auto const l = label_at(i);
+            if (!(l >= 0 && static_cast<std::size_t>(l) < c) || l != static_cast<decltype(l)>(static_cast<int>(l)))
+                throw error("tapeless: tape: cross_entropy: label of row " + std::to_string(i) +
+                            " is not a class index below " + std::to_string(c));
+            labels[i] = static_cast<int>(l);
+        }
+        n.rows = n.cols = 1;
+        n.needs_grad = t.nodes_[x.id_].needs_grad;
+        n.in[0] = x.id_;
+        n.labels = labels;
+        T* lse = t.arena_.template allocate<T>(r);
+        T total = T(0);
+        for (std::size_t i = 0; i < r; ++i) {
+            lse[i] = row_logsumexp(c, xv + i * c);
+            total += xv[i * c + static_cast<std::size_t>(labels[i])] - lse[i];
+        }
+        T* y = t.arena_.template allocate<T>(1);
+        y[0] = -total / static_cast<T>(r);
+        n.aux = lse;
+        n.value = y;
+        return t.push(n);
+    }
+};
+
+template <class T, class S>
+T as(S s) {
+    return static_cast<T>(s);
+}
+
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise binary ops. Shapes broadcast as NumPy's do in 2-D: a row vector (1 x n), a column
+// vector (m x 1) or a scalar (1 x 1) is repeated along its extents of 1; its adjoint sums over them.
+
+//! a + b, broadcasting.
+template <class T> var<T> add(var<T> const& a, var<T> const& b) { return detail::recorder<T>::binary(op_code::add, a, b, "add"); }
+//! a - b, broadcasting.
+template <class T> var<T> sub(var<T> const& a, var<T> const& b) { return detail::recorder<T>::binary(op_code::sub, a, b, "sub"); }
+//! a ⊙ b (elementwise), broadcasting.
+template <class T> var<T> mul(var<T> const& a, var<T> const& b) { return detail::recorder<T>::binary(op_code::mul, a, b, "mul"); }
+//! a / b (elementwise), broadcasting.
+template <class T> var<T> div(var<T> const& a, var<T> const& b) { return detail::recorder<T>::binary(op_code::div, a, b, "div"); }
+//! Elementwise max(a, b), broadcasting; at ties the gradient goes to a.
+template <class T> var<T> max(var<T> const& a, var<T> const& b) { return detail::recorder<T>::binary(op_code::max, a, b, "max"); }
+//! Elementwise min(a, b), broadcasting; at ties the gradient goes to a.
+template <class T> var<T> min(var<T> const& a, var<T> const& b) { return detail::recorder<T>::binary(op_code::min, a, b, "min"); }
+
+template <class T> var<T> operator+(var<T> const& a, var<T> const& b) { return add(a, b); }
+template <class T> var<T> operator-(var<T> const& a, var<T> const& b) { return sub(a, b); }
+template <class T> var<T> operator*(var<T> const& a, var<T> const& b) { return mul(a, b); }
+template <class T> var<T> operator/(var<T> const& a, var<T> const& b) { return div(a, b); }
+
+// Plain numbers: one affine node (s0 x + s1) or one reciprocal node (s0 / x), no scalar leaf.
+//! -x
+template <class T> var<T> neg(var<T> const& x) { return detail::recorder<T>::unary(op_code::affine, x, T(-1), T(0), "neg"); }
+template <class T> var<T> operator-(var<T> const& x) { return neg(x); }
+template <class T, number S> var<T> operator+(var<T> const& x, S s) { return detail::recorder<T>::unary(op_code::affine, x, T(1), detail::as<T>(s), "add"); }
+template <class T, number S> var<T> operator+(S s, var<T> const& x) { return x + s; }
+template <class T, number S> var<T> operator-(var<T> const& x, S s) { return detail::recorder<T>::unary(op_code::affine, x, T(1), -detail::as<T>(s), "sub"); }
+template <class T, number S> var<T> operator-(S s, var<T> const& x) { return detail::recorder<T>::unary(op_code::affine, x, T(-1), detail::as<T>(s), "sub"); }
+template <class T, number S> var<T> operator*(var<T> const& x, S s) { return detail::recorder<T>::unary(op_code::affine, x, detail::as<T>(s), T(0), "mul"); }
+template <class T, number S> var<T> operator*(S s, var<T> const& x) { return x * s; }
+// x / s is recorded as x · (1/s), one affine node: it may differ from a true division by an ulp.
+template <class T, number S> var<T> operator/(var<T> const& x, S s) { return detail::recorder<T>::unary(op_code::affine, x, T(1) / detail::as<T>(s), T(0), "div"); }
+template <class T, number S> var<T> operator/(S s, var<T> const& x) { return detail::recorder<T>::unary(op_code::rdiv, x, detail::as<T>(s), T(0), "div"); }
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise unary ops.
+
+//! max(x, 0)
+template <class T> var<T> relu(var<T> const& x) { return detail::recorder<T>::unary(op_code::relu, x, T(0), T(0), "relu"); }
+//! x > 0 ? x : slope · x
+template <class T, number S> var<T> leaky_relu(var<T> const& x, S slope) { return detail::recorder<T>::unary(op_code::leaky_relu, x, detail::as<T>(slope), T(0), "leaky_relu"); }
+//! x²
+template <class T> var<T> square(var<T> const& x) { return detail::recorder<T>::unary(op_code::square, x, T(0), T(0), "square"); }
+//! eˣ
+template <class T> var<T> exp(var<T> const& x) { return detail::recorder<T>::unary(op_code::exp, x, T(0), T(0), "exp"); }
+//! log x
+template <class T> var<T> log(var<T> const& x) { return detail::recorder<T>::unary(op_code::log, x, T(0), T(0), "log"); }
+//! √x
+template <class T> var<T> sqrt(var<T> const& x) { return detail::recorder<T>::unary(op_code::sqrt, x, T(0), T(0), "sqrt"); }
+//! |x|; gradient sign(x), 0 at 0.
+template <class T> var<T> abs(var<T> const& x) { return detail::recorder<T>::unary(op_code::abs, x, T(0), T(0), "abs"); }
+//! tanh x
+template <class T> var<T> tanh(var<T> const& x) { return detail::recorder<T>::unary(op_code::tanh, x, T(0), T(0), "tanh"); }
+//! 1 / (1 + e⁻ˣ), stable for any |x|.
+template <class T> var<T> sigmoid(var<T> const& x) { return detail::recorder<T>::unary(op_code::sigmoid, x, T(0), T(0), "sigmoid"); }
+//! log(1 + eˣ) as max(x, 0) + log1p(e^-|x|): stable for any |x|.
+template <class T> var<T> softplus(var<T> const& x) { return detail::recorder<T>::unary(op_code::softplus, x, T(0), T(0), "softplus"); }
+//! xᵖ for a constant p.
+template <class T, number S> var<T> pow(var<T> const& x, S p) { return detail::recorder<T>::unary(op_code::pow, x, detail::as<T>(p), T(0), "pow"); }
+//! min(max(x, lo), hi); gradient 1 inside [lo, hi], 0 outside.
+template <class T, number L, number H> var<T> clamp(var<T> const& x, L lo, H hi) {
+    if (!(detail::as<T>(lo) <= detail::as<T>(hi))) throw error("tapeless: tape: clamp: lo > hi");
+    return detail::recorder<T>::unary(op_code::clamp, x, detail::as<T>(lo), detail::as<T>(hi), "clamp");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Products and layout.
+
+//! a·b through tapeless::gemm. A `transpose(v)` operand is passed as a GEMM flag, never copied.
+template <class T> var<T> matmul(var<T> const& a, var<T> const& b) { return detail::recorder<T>::matmul(a, b, nullptr, "matmul"); }
+//! x·w + b (a dense layer), one node: b (1 x n, m x 1, 1 x 1 or m x n) is written into the output
+//! and the GEMM accumulates onto it, so there is no separate broadcast pass.
+template <class T> var<T> lin(var<T> const& x, var<T> const& w, var<T> const& b) { return detail::recorder<T>::matmul(x, w, &b, "lin"); }
+//! xᵀ. Recorded without copying: matmul reads it as a flag, and its value is made only when
+//! another op (or `value()`) reads it. transpose(transpose(x)) is x.
+template <class T> var<T> transpose(var<T> const& x) { return detail::recorder<T>::transpose(x); }
+
+// ---------------------------------------------------------------------------------------------
+// Reductions.
+
+//! Σ of all elements, 1 x 1.
+template <class T> var<T> sum(var<T> const& x) { return detail::recorder<T>::reduce(op_code::sum_all, x, false, "sum"); }
+//! Mean of all elements, 1 x 1.
+template <class T> var<T> mean(var<T> const& x) { return detail::recorder<T>::reduce(op_code::sum_all, x, true, "mean"); }
+//! Sum along each row: m x n -> m x 1.
+template <class T> var<T> sum_rows(var<T> const& x) { return detail::recorder<T>::reduce(op_code::sum_rows, x, false, "sum_rows"); }
+//! Sum along each column: m x n -> 1 x n.
+template <class T> var<T> sum_cols(var<T> const& x) { return detail::recorder<T>::reduce(op_code::sum_cols, x, false, "sum_cols"); }
+//! Mean along each row: m x n -> m x 1.
+template <class T> var<T> mean_rows(var<T> const& x) { return detail::recorder<T>::reduce(op_code::sum_rows, x, true, "mean_rows"); }
+//! Mean along each column: m x n -> 1 x n.
+template <class T> var<T> mean_cols(var<T> const& x) { return detail::recorder<T>::reduce(op_code::sum_cols, x, true, "mean_cols"); }
+
+// ---------------------------------------------------------------------------------------------
+// Losses and normalisations: one fused node each (value and adjoint in one pass, stable forms).
+
+//! mean((pred - target)²) over all elements; same shapes.
+template <class T> var<T> mse(var<T> const& pred, var<T> const& target) { return detail::recorder<T>::loss2(op_code::mse, pred, target, "mse"); }
+//! Σ w², a weight penalty.
+template <class T> var<T> l2(var<T> const& w) { return detail::recorder<T>::l2(w); }
+//! Row-wise x_ij - log Σ_k exp(x_ik), computed with the row max subtracted.
+template <class T> var<T> log_softmax(var<T> const& x) { return detail::recorder<T>::softmax(op_code::log_softmax, x, "log_softmax"); }
+//! Row-wise exp(x_ij) / Σ_k exp(x_ik), computed with the row max subtracted.
+template <class T> var<T> softmax(var<T> const& x) { return detail::recorder<T>::softmax(op_code::softmax, x, "softmax"); }
+//! mean over rows i of -log_softmax(logits)_{i, labels[i]}; one class index per row (copied).
+template <class T> var<T> cross_entropy(var<T> const& logits, std::span<int const> labels) {
+    return detail::recorder<T>::cross_entropy_labels(logits, labels.size(), [&](std::size_t i) { return labels[i]; });
+}
+//! As above, with the class indices as the elements of a tensor (N x 1 or 1 x N) of whole numbers.
+template <class T> var<T> cross_entropy(var<T> const& logits, std::type_identity_t<TensorView<T const>> labels) {
+    return detail::recorder<T>::cross_entropy_labels(logits, labels.size(), [&](std::size_t i) { return labels.data()[i]; });
+}
+//! mean over rows i of -Σ_j targets_ij log_softmax(logits)_ij: one-hot or probability targets (a var,
+//! so targets may themselves carry a gradient); same shapes.
+template <class T> var<T> cross_entropy(var<T> const& logits, var<T> const& targets) {
+    return detail::recorder<T>::loss2(op_code::cross_entropy_probs, logits, targets, "cross_entropy");
+}
+//! mean of max(x, 0) - x t + log1p(e^-|x|): binary cross-entropy of sigmoid(x) against t, stable
+//! for any |x|; same shapes.
+template <class T> var<T> binary_cross_entropy_with_logits(var<T> const& logits, var<T> const& targets) {
+    return detail::recorder<T>::loss2(op_code::bce_logits, logits, targets, "binary_cross_entropy_with_logits");
+}
+
+} // namespace tapeless::tape
+
+#endif
