@@ -199,15 +199,17 @@ BOOST_AUTO_TEST_CASE(matmul_and_transposes) {
     check([](vars const& v) { return tp::matmul(v[0], v[1]); }, {&a, &b}, 1e-6, {false, true});
     // A transpose that something other than matmul reads is materialised, and its adjoint flows back.
     check([](vars const& v) { return tp::transpose(v[0]) * v[1]; }, {&a, &at});
-    check([](vars const& v) { return tp::transpose(tp::transpose(v[0])) + tp::exp(tp::transpose(v[0]))[0 == 0 ? 0 : 0]; },
-          {&a}, 1e-6);
+    check([](vars const& v) { return tp::transpose(tp::transpose(v[0])) + tp::exp(v[0]); }, {&a});
     auto row = rnd(1, 4, 84), col = rnd(4, 1, 85);
     check([](vars const& v) { return tp::transpose(v[0]) * v[1]; }, {&row, &col}); // vectors: no copy
     // Both the folded (matmul) and the materialised (mul) reading of one transpose.
-    check([](vars const& v) {
-        auto t = tp::transpose(v[0]);
-        return tp::matmul(t, v[1]) + tp::sum(t * v[2]);
-    }, {&a, &rnd(4, 5, 86) == nullptr ? &a : &a, &at}, 1e-6);
+    auto c = rnd(4, 5, 86);
+    check(
+        [](vars const& v) {
+            auto t = tp::transpose(v[0]);
+            return tp::matmul(t, v[1]) + tp::sum(t * v[2]);
+        },
+        {&a, &c, &at});
 }
 
 BOOST_AUTO_TEST_CASE(matmul_folds_transposes) {
@@ -260,8 +262,8 @@ BOOST_AUTO_TEST_CASE(reductions) {
     for (std::size_t k = 0; k < x.size(); ++k) total += x.data()[k];
     BOOST_TEST(std::abs(tp::sum(X).item() - total) < 1e-13);
     BOOST_TEST(std::abs(tp::mean(X).item() - total / 35) < 1e-14);
-    BOOST_TEST(tp::sum_rows(X).shape() == (tl::shape{5, 1}));
-    BOOST_TEST(tp::mean_cols(X).shape() == (tl::shape{1, 7}));
+    BOOST_TEST((tp::sum_rows(X).shape() == tl::shape{5, 1}));
+    BOOST_TEST((tp::mean_cols(X).shape() == tl::shape{1, 7}));
     BOOST_TEST(std::abs(tp::mean_cols(X).value()(0, 2) -
                         (x(0, 2) + x(1, 2) + x(2, 2) + x(3, 2) + x(4, 2)) / 5) < 1e-15);
 }
@@ -307,7 +309,7 @@ BOOST_AUTO_TEST_CASE(loss_values) {
         bce += -(y * std::log(1 / (1 + std::exp(-x))) + (1 - y) * std::log(1 - 1 / (1 + std::exp(-x))));
     }
     BOOST_TEST(std::abs(tp::binary_cross_entropy_with_logits(X, t.input(onehot)).item() - bce / 6) < 1e-15);
-    BOOST_TEST(std::abs(tp::mse(X, t.input(onehot)).item() - 19.0 / 6) < 1e-15);
+    BOOST_TEST(std::abs(tp::mse(X, t.input(onehot)).item() - 7.25 / 6) < 1e-15);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

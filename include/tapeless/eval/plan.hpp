@@ -73,6 +73,7 @@ struct node_info {
     bool output = false;
     bool is_sum = false;        // reduction to 1 x 1 (a register accumulator)
     bool indexes_columns = false; // its value is the column index (no flat loops)
+    bool copies = false;        // equals its first argument when the shapes agree (expand, sum_to)
     int cost = 0;
 };
 
@@ -104,6 +105,7 @@ constexpr node_info info_of() {
         }(std::make_index_sequence<N::arity>{});
         f.dom_node = index_of_v<typename domain_of<N>::node, Nodes>;
         if constexpr (requires { N::op::indexes_columns; }) f.indexes_columns = true;
+        if constexpr (requires { N::op::copies_when_shapes_agree; }) f.copies = true;
         if constexpr (category_of<N>() == category::reduction) f.is_sum = N::op::shape == shape_rule::scalar;
     }
     return f;
@@ -206,6 +208,8 @@ constexpr std::array<std::size_t, 2 * N> extent_classes(std::array<node_info, N>
                 unite(2 * i, 2 * a[0] + 1);
                 unite(2 * i + 1, 2 * a[0]);
                 break;
+            case shape_rule::column: unite(2 * i, 2 * a[0]); break;
+            case shape_rule::row: unite(2 * i + 1, 2 * a[0] + 1); break;
             case shape_rule::like_last:
                 unite(2 * i, 2 * a[f.nargs - 1]);
                 unite(2 * i + 1, 2 * a[f.nargs - 1] + 1);
@@ -278,7 +282,7 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
             a.buffer[i] = true;
             // expand and sum_to between equal shapes are copies: share the argument's buffer.
             std::size_t x = info[i].arg[0];
-            if (info[i].rule == shape_rule::like_last && a.same_shape(i, x) &&
+            if (info[i].copies && a.same_shape(i, x) &&
                 a.same_shape(i, info[i].dom_node) && a.buffer[x]) {
                 a.alias[i] = true;
                 break;

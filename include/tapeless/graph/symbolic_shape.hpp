@@ -105,7 +105,11 @@ struct shape<node<Op, A...>> {
             return shape_of<typename arg<0>::cols, typename arg<0>::rows>{};
         else if constexpr (Op::shape == shape_rule::scalar)
             return shape_of<fixed<1>, fixed<1>>{};
-        else
+        else if constexpr (Op::shape == shape_rule::column)
+            return shape_of<typename arg<0>::rows, fixed<1>>{};
+        else if constexpr (Op::shape == shape_rule::row)
+            return shape_of<fixed<1>, typename arg<0>::cols>{};
+        else if constexpr (Op::shape == shape_rule::like_last)
             return arg<sizeof...(A) - 1>{};
     }
     using type = decltype(pick());

@@ -14,6 +14,7 @@ struct expand : op_base {
     static constexpr op_kind kind = op_kind::elementwise;
     static constexpr shape_rule shape = shape_rule::like_last;
     static constexpr bool reads(std::size_t k) { return k == 0; }
+    static constexpr bool copies_when_shapes_agree = true; //!< the planner may share x's buffer
     static constexpr auto apply(auto x) { return x; }
 };
 } // namespace tapeless::op

@@ -16,6 +16,7 @@ struct sum_to : sum_reduction {
     static constexpr shape_rule shape = shape_rule::like_last;
     static constexpr std::size_t domain_arg = 1;
     static constexpr bool reads(std::size_t k) { return k == 0; }
+    static constexpr bool copies_when_shapes_agree = true; //!< the planner may share x's buffer
 };
 } // namespace tapeless::op
 

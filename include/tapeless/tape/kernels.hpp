@@ -329,12 +329,19 @@ void spread(std::size_t r, std::size_t c, T const* TAPELESS_RESTRICT g, T* TAPEL
 // ---------------------------------------------------------------------------------------------
 // Row-wise normalisations, all stable: the row max is subtracted before exponentiating.
 
-//! lse_i = m_i + log Σ_j exp(x_ij - m_i), m_i = max_j x_ij.
+//! A row's log-sum-exp as m + log s, m = max_j x_j, s = Σ_j exp(x_j - m) in [1, c]. Kept as two
+//! parts: x_j - m is exact or tiny where it matters, so (x_j - m) - log s is accurate to the ulps of
+//! the result, where x_j - (m + log s) would carry the rounding of m + log s (an ulp of 1000 is 6e-5
+//! in float, and exp turns that into a relative error of a probability).
 template <class T>
-T row_logsumexp(std::size_t c, T const* x) {
+struct row_lse {
+    T max, log_sum;
+};
+template <class T>
+row_lse<T> row_logsumexp(std::size_t c, T const* x) {
     T m = x[0];
     for (std::size_t j = 1; j < c; ++j) m = x[j] > m ? x[j] : m;
-    return m + std::log(reduce_sum<T>(c, [&](std::size_t j) { return std::exp(x[j] - m); }));
+    return {m, std::log(reduce_sum<T>(c, [&](std::size_t j) { return std::exp(x[j] - m); }))};
 }
 
 } // namespace tapeless::tape::detail

@@ -46,8 +46,8 @@ enum class op_code : std::uint8_t {
     l2,
     log_softmax,
     softmax,
-    cross_entropy_labels, // aux: row log-sum-exp; labels: class indices
-    cross_entropy_probs,  // aux: row log-sum-exp
+    cross_entropy_labels, // aux: row max, then row log Σ exp(x - max); labels: class indices
+    cross_entropy_probs,  // aux: as above
     bce_logits,
 };
 
@@ -60,7 +60,7 @@ template <class T>
 struct node {
     T const* value = nullptr;    //!< rows x cols; null only for a transpose nobody read yet
     T* adjoint = nullptr;        //!< allocated on the first contribution in a backward sweep
-    T* aux = nullptr;            //!< per-op data kept for backward (row log-sum-exp)
+    T* aux = nullptr;            //!< per-op data kept for backward (row log-sum-exp parts)
     int const* labels = nullptr; //!< cross_entropy_labels: class of each row (a copy in the arena)
     std::size_t rows = 0, cols = 0;
     std::uint32_t in[3] = {no_input, no_input, no_input};

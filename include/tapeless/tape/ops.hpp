@@ -193,14 +193,16 @@ struct recorder {
             break;
         default: { // cross_entropy_probs: -(1/N) Σ_ij t_ij (x_ij - lse_i)
             if (c == 0) shapes(what, na, nb, "no classes");
-            T* lse = t.arena_.template allocate<T>(r);
+            T* stats = t.arena_.template allocate<T>(2 * r); // row max, then row log-sum
             T total = T(0);
             for (std::size_t i = 0; i < r; ++i) {
-                lse[i] = row_logsumexp(c, av + i * c);
-                total += reduce_sum<T>(c, [&](std::size_t j) { return bv[i * c + j] * (av[i * c + j] - lse[i]); });
+                auto const [m, ls] = row_logsumexp(c, av + i * c);
+                stats[i] = m;
+                stats[r + i] = ls;
+                total += reduce_sum<T>(c, [&](std::size_t j) { return bv[i * c + j] * ((av[i * c + j] - m) - ls); });
             }
             y[0] = -total / static_cast<T>(r);
-            n.aux = lse;
+            n.aux = stats;
         }
         }
         n.value = y;
@@ -234,13 +236,18 @@ struct recorder {
         std::size_t const c = n.cols;
         T* y = t.arena_.template allocate<T>(n.size());
         for (std::size_t i = 0; i < n.rows; ++i) {
-            T const lse = row_logsumexp(c, xv + i * c);
             T* TAPELESS_RESTRICT yr = y + i * c;
             T const* xr = xv + i * c;
-            if (op == op_code::log_softmax)
-                for (std::size_t j = 0; j < c; ++j) yr[j] = xr[j] - lse;
-            else
-                for (std::size_t j = 0; j < c; ++j) yr[j] = std::exp(xr[j] - lse);
+            if (op == op_code::log_softmax) {
+                auto const [m, ls] = row_logsumexp(c, xr);
+                for (std::size_t j = 0; j < c; ++j) yr[j] = (xr[j] - m) - ls;
+            } else { // exp(x - m) / s: one exp per element, and a division accurate to an ulp
+                T m = xr[0];
+                for (std::size_t j = 1; j < c; ++j) m = xr[j] > m ? xr[j] : m;
+                for (std::size_t j = 0; j < c; ++j) yr[j] = std::exp(xr[j] - m);
+                T const inv = T(1) / reduce_sum<T>(c, [&](std::size_t j) { return yr[j]; });
+                for (std::size_t j = 0; j < c; ++j) yr[j] *= inv;
+            }
         }
         n.value = y;
         return t.push(n);
@@ -269,15 +276,17 @@ struct recorder {
         n.needs_grad = t.nodes_[x.id_].needs_grad;
         n.in[0] = x.id_;
         n.labels = labels;
-        T* lse = t.arena_.template allocate<T>(r);
+        T* stats = t.arena_.template allocate<T>(2 * r); // row max, then row log-sum
         T total = T(0);
         for (std::size_t i = 0; i < r; ++i) {
-            lse[i] = row_logsumexp(c, xv + i * c);
-            total += xv[i * c + static_cast<std::size_t>(labels[i])] - lse[i];
+            auto const [m, ls] = row_logsumexp(c, xv + i * c);
+            stats[i] = m;
+            stats[r + i] = ls;
+            total += (xv[i * c + static_cast<std::size_t>(labels[i])] - m) - ls;
         }
         T* y = t.arena_.template allocate<T>(1);
         y[0] = -total / static_cast<T>(r);
-        n.aux = lse;
+        n.aux = stats;
         n.value = y;
         return t.push(n);
     }

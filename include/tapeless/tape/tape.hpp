@@ -357,13 +357,15 @@ void tape<T>::backward_fused(node<T>& n) {
             emit(n.in[0], r, c, [&](std::size_t i, std::size_t j) { return y[i * c + j] * (gy[i * c + j] - row[i]); });
         break;
     }
+    // lse_i = m_i + log s_i, kept apart (aux: m, then log s) for accuracy; see detail::row_logsumexp.
     case op_code::cross_entropy_labels: { // L = -(1/N) Σ_i (x_il_i - lse_i)  =>  x̄_ij = (L̄/N)(softmax_ij - [j = l_i])
         node<T>& x = nodes_[n.in[0]];
         std::size_t const r = x.rows, c = x.cols;
         T const* xv = x.value;
-        T const* lse = n.aux;
+        T const* m = n.aux;
+        T const* ls = n.aux + r;
         T const s = g0 / static_cast<T>(r);
-        emit(n.in[0], r, c, [&](std::size_t i, std::size_t j) { return s * std::exp(xv[i * c + j] - lse[i]); });
+        emit(n.in[0], r, c, [&](std::size_t i, std::size_t j) { return s * std::exp((xv[i * c + j] - m[i]) - ls[i]); });
         T* d = x.adjoint;
         for (std::size_t i = 0; i < r; ++i) {
             d[i * c + static_cast<std::size_t>(n.labels[i])] -= s;
@@ -377,16 +379,18 @@ void tape<T>::backward_fused(node<T>& n) {
         std::size_t const r = x.rows, c = x.cols;
         T const* xv = x.value;
         T const* tv = t.value;
-        T const* lse = n.aux;
+        T const* m = n.aux;
+        T const* ls = n.aux + r;
         T const s = g0 / static_cast<T>(r);
         if (x.needs_grad) {
             T* mass = arena_.template allocate<T>(r);
             for (std::size_t i = 0; i < r; ++i) mass[i] = detail::reduce_sum<T>(c, [&](std::size_t j) { return tv[i * c + j]; });
             emit(n.in[0], r, c, [&](std::size_t i, std::size_t j) {
-                return s * (std::exp(xv[i * c + j] - lse[i]) * mass[i] - tv[i * c + j]);
+                return s * (std::exp((xv[i * c + j] - m[i]) - ls[i]) * mass[i] - tv[i * c + j]);
             });
         }
-        if (t.needs_grad) emit(n.in[1], r, c, [&](std::size_t i, std::size_t j) { return -s * (xv[i * c + j] - lse[i]); });
+        if (t.needs_grad)
+            emit(n.in[1], r, c, [&](std::size_t i, std::size_t j) { return -s * ((xv[i * c + j] - m[i]) - ls[i]); });
         break;
     }
     case op_code::bce_logits: { // L = (1/n) Σ max(x,0) - x t + log1p(e^-|x|)  =>  x̄ = (L̄/n)(σ(x) - t),  t̄ = -(L̄/n) x
