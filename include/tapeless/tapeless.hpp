@@ -1,4 +1,5 @@
-//! @file The umbrella header: everything a user needs to write expressions and differentiate them.
+//! @file The umbrella header: everything a user needs to write expressions, differentiate them
+//! and train (all of tapeless but the runtime tape, `tapeless/tape/all.hpp`).
 // SPDX-License-Identifier: BSL-1.0
 #ifndef TAPELESS_TAPELESS_HPP
 #define TAPELESS_TAPELESS_HPP
@@ -8,6 +9,10 @@
 #include "eval/compile.hpp"
 #include "expr/functions.hpp"
 #include "expr/operators.hpp"
+#include "graph/grad.hpp"
+#include "io/plan_dump.hpp"
+#include "io/print.hpp"
+#include "optim/optim.hpp"
 #include "tensor/tensor.hpp"
 #include "version.hpp"
 

@@ -13,6 +13,7 @@ namespace tapeless {
 template <std::size_t N>
 struct fixed_string {
     char value[N]{};
+    constexpr fixed_string() = default;
     constexpr fixed_string(char const (&s)[N]) {
         for (std::size_t i = 0; i < N; ++i) value[i] = s[i];
     }
@@ -22,6 +23,22 @@ struct fixed_string {
         return view() == o.view();
     }
 };
+
+//! "w7" from "w" and 7: names for leaves made in compile-time loops (`param<indexed_name<"w", I>()>`).
+template <fixed_string Prefix, std::size_t I>
+constexpr auto indexed_name() {
+    constexpr std::size_t digits = [] {
+        std::size_t d = 1;
+        for (std::size_t v = I; v >= 10; v /= 10) ++d;
+        return d;
+    }();
+    constexpr std::size_t len = Prefix.view().size();
+    fixed_string<len + digits + 1> r;
+    for (std::size_t i = 0; i < len; ++i) r.value[i] = Prefix.value[i];
+    std::size_t v = I;
+    for (std::size_t i = 0; i < digits; ++i, v /= 10) r.value[len + digits - 1 - i] = char('0' + v % 10);
+    return r;
+}
 
 } // namespace tapeless
 

@@ -79,20 +79,6 @@ struct merge_all<L, Ls...> {
     using type = merge_t<L, typename merge_all<Ls...>::type>;
 };
 
-template <class... As, class... Bs>
-type_list<As..., Bs...> operator+(type_list<As...>, type_list<Bs...>);
-
-template <template <class> class Pred, class List>
-struct filter;
-template <template <class> class Pred, class... Ts>
-struct filter<Pred, type_list<Ts...>> {
-    template <class T>
-    using one = std::conditional_t<Pred<T>::value, type_list<T>, type_list<>>;
-    using type = decltype((type_list<>{} + ... + one<Ts>{}));
-};
-template <template <class> class Pred, class List>
-using filter_t = typename filter<Pred, List>::type;
-
 } // namespace tapeless::detail
 
 #endif

@@ -61,8 +61,8 @@ public:
         (check_wrt<Loss, Wrt>(), ...);
         using T = value_type;
         bindings<T, nodes> b;
-        collect(loss, b);
-        (collect(wrt, b), ...);
+        tapeless::collect(loss, b);
+        (tapeless::collect(wrt, b), ...);
         bind_shapes(b);
         std::array<std::size_t, plan::size> size{}, offset{};
         std::array<bool, plan::size> wanted{};
@@ -177,19 +177,6 @@ auto value_and_grad(Loss const& loss, Wrt const&... wrt) {
     compiled<Loss, Wrt...> c(loss, wrt...);
     c();
     return std::tuple{c.value(), detail::to_tensor(c.grad(wrt))...};
-}
-
-//! The gradient expressions themselves, one per leaf in `wrt`: ordinary expressions that can be
-//! printed, evaluated or differentiated again. Built from the loss's leaves.
-template <expression Loss, expression... Wrt>
-auto grad(Loss const& loss, Wrt const&... wrt) {
-    (check_wrt<Loss, Wrt>(), ...);
-    using T = typename Loss::value_type;
-    using nodes = nodes_t<Loss>;
-    bindings<T, nodes> b;
-    collect(loss, b);
-    (collect(wrt, b), ...);
-    return std::tuple{rebind<gradient_t<Loss, Wrt>>(b)...};
 }
 
 } // namespace tapeless

@@ -149,7 +149,7 @@ struct loop_group {
             return T(Unit ? j : j * f.cs[C]);
         } else if constexpr (r == entry_role::compute) {
             constexpr node_info info = A.info[node(C)];
-            return apply_node<at_t<node(C), nodes>>(
+            return detail::apply_node<at_t<node(C), nodes>>(
                 [&]<class, std::size_t K>() { return v[A.pos(G, info.arg[K])]; });
         } else {
             return f.immv[C];
@@ -265,7 +265,7 @@ TAPELESS_ALWAYS_INLINE void run_group(state<T, Plan>& s) {
 //! Runs every kernel of the plan in order: a straight line of calls, no dispatch on node kinds.
 template <class T, class Plan>
 void run_plan(state<T, Plan>& s) {
-    [&]<std::size_t... G>(std::index_sequence<G...>) { (run_group<T, Plan, G>(s), ...); }(
+    [&]<std::size_t... G>(std::index_sequence<G...>) { (detail::run_group<T, Plan, G>(s), ...); }(
         std::make_index_sequence<Plan::a.ngroups>{});
 }
 

@@ -32,7 +32,7 @@ constexpr auto shift_scalars(E const& e) {
     } else {
         return [&]<class Op, class... A>(node<Op, A...> const& n) {
             return boost::hana::unpack(n.args, [](auto const&... a) {
-                return make_node<Op>(shift_scalars<K>(a)...);
+                return tapeless::make_node<Op>(detail::shift_scalars<K>(a)...);
             });
         }(e);
     }
@@ -60,7 +60,7 @@ template <class Op, expression... A>
 constexpr auto build(A const&... a) {
     constexpr auto off = detail::scalar_offsets<A...>();
     return [&]<std::size_t... K>(std::index_sequence<K...>) {
-        return make_node<Op>(detail::shift_scalars<off[K]>(a)...);
+        return tapeless::make_node<Op>(detail::shift_scalars<off[K]>(a)...);
     }(std::index_sequence_for<A...>{});
 }
 

@@ -50,7 +50,7 @@ constexpr auto param(X const& x) {
 
 //! Matrix product A·B: (m x k)(k x n) -> m x n.
 constexpr auto matmul(expression auto const& a, expression auto const& b) {
-    return build<op::matmul>(a, b);
+    return tapeless::build<op::matmul>(a, b);
 }
 //! Transpose: free when it feeds a matmul (a GEMM flag), a strided read elsewhere; (A·B)ᵀ is
 //! rewritten Bᵀ·Aᵀ and a double transpose vanishes.

@@ -15,17 +15,17 @@ namespace tapeless {
 
 //! The affine layer x·w + b, b a row vector broadcast over the rows.
 constexpr auto lin(expression auto const& x, expression auto const& w, expression auto const& b) {
-    return build<op::add>(build<op::matmul>(x, w), b);
+    return tapeless::build<op::add>(tapeless::build<op::matmul>(x, w), b);
 }
 
 namespace detail {
 struct relu_activation {
-    constexpr auto operator()(expression auto const& h) const { return build<op::relu>(h); }
+    constexpr auto operator()(expression auto const& h) const { return tapeless::build<op::relu>(h); }
 };
 // One instantiation per layer: the recursion walks the tuple once.
 template <std::size_t K, class H, class Layers, class Activation>
 constexpr auto mlp_from(H const& h, Layers const& layers, Activation const& activation) {
-    auto z = lin(h, std::get<K>(layers).first, std::get<K>(layers).second);
+    auto z = tapeless::lin(h, std::get<K>(layers).first, std::get<K>(layers).second);
     if constexpr (K + 1 == std::tuple_size_v<Layers>) return z;
     else return mlp_from<K + 1>(activation(z), layers, activation);
 }

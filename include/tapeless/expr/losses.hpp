@@ -16,27 +16,27 @@ namespace tapeless {
 
 //! Mean squared error over all elements, as the seed defines it: mean((pred - target)²).
 constexpr auto mse(expression auto const& pred, expression auto const& target) {
-    return mean(build<op::square>(build<op::sub>(pred, target)));
+    return tapeless::mean(tapeless::build<op::square>(tapeless::build<op::sub>(pred, target)));
 }
 //! 1 where column j equals row i's label: `labels` is m x 1 of class indices 0..n-1 (held in the
 //! element type), `like` gives the m x n shape. Never materialised: a compare in the loop.
 constexpr auto one_hot(expression auto const& labels, expression auto const& like) {
-    return build<op::equal>(build<op::column_index>(like), labels);
+    return tapeless::build<op::equal>(tapeless::build<op::column_index>(like), labels);
 }
 //! Mean over rows of -log softmax(logits)[i, label_i], with integer class labels (m x 1).
 constexpr auto cross_entropy(expression auto const& logits, expression auto const& labels) {
-    return build<op::neg>(mean_cols(sum_rows(build<op::mul>(log_softmax(logits), one_hot(labels, logits)))));
+    return tapeless::build<op::neg>(tapeless::mean_cols(tapeless::sum_rows(tapeless::build<op::mul>(tapeless::log_softmax(logits), tapeless::one_hot(labels, logits)))));
 }
 //! Mean over rows of -Σ_j p_ij log softmax(logits)_ij, with target probabilities (e.g. one-hot) p.
 constexpr auto cross_entropy_with_probs(expression auto const& logits, expression auto const& targets) {
-    return build<op::neg>(mean_cols(sum_rows(build<op::mul>(log_softmax(logits), targets))));
+    return tapeless::build<op::neg>(tapeless::mean_cols(tapeless::sum_rows(tapeless::build<op::mul>(tapeless::log_softmax(logits), targets))));
 }
 //! Mean of softplus(x) - x·t = -[t ln σ(x) + (1 - t) ln(1 - σ(x))], finite for any logit x.
 constexpr auto binary_cross_entropy_with_logits(expression auto const& logits, expression auto const& targets) {
-    return mean(build<op::sub>(build<op::softplus>(logits), build<op::mul>(logits, targets)));
+    return tapeless::mean(tapeless::build<op::sub>(tapeless::build<op::softplus>(logits), tapeless::build<op::mul>(logits, targets)));
 }
 //! Σ w², the L2 penalty; scale it as you like: `loss + 1e-4 * l2(W)`.
-constexpr auto l2(expression auto const& w) { return sum(build<op::square>(w)); }
+constexpr auto l2(expression auto const& w) { return tapeless::sum(tapeless::build<op::square>(w)); }
 
 } // namespace tapeless
 

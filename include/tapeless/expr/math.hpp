@@ -22,53 +22,53 @@
 namespace tapeless {
 
 //! max(x, 0).
-constexpr auto relu(expression auto const& x) { return build<op::relu>(x); }
+constexpr auto relu(expression auto const& x) { return tapeless::build<op::relu>(x); }
 //! x if x > 0 else slope·x.
 template <expression X>
 constexpr auto leaky_relu(X const& x, double slope = 0.01) {
-    return build<op::leaky_relu>(x, detail::as_operand(slope, x));
+    return tapeless::build<op::leaky_relu>(x, detail::as_operand(slope, x));
 }
 //! x².
-constexpr auto square(expression auto const& x) { return build<op::square>(x); }
+constexpr auto square(expression auto const& x) { return tapeless::build<op::square>(x); }
 //! eˣ.
-constexpr auto exp(expression auto const& x) { return build<op::exp>(x); }
+constexpr auto exp(expression auto const& x) { return tapeless::build<op::exp>(x); }
 //! ln x.
-constexpr auto log(expression auto const& x) { return build<op::log>(x); }
+constexpr auto log(expression auto const& x) { return tapeless::build<op::log>(x); }
 //! √x.
-constexpr auto sqrt(expression auto const& x) { return build<op::sqrt>(x); }
+constexpr auto sqrt(expression auto const& x) { return tapeless::build<op::sqrt>(x); }
 //! |x|; its derivative at 0 is taken as 0.
-constexpr auto abs(expression auto const& x) { return build<op::abs>(x); }
+constexpr auto abs(expression auto const& x) { return tapeless::build<op::abs>(x); }
 //! tanh x.
-constexpr auto tanh(expression auto const& x) { return build<op::tanh>(x); }
+constexpr auto tanh(expression auto const& x) { return tapeless::build<op::tanh>(x); }
 //! 1 / (1 + e⁻ˣ), without overflow for any x.
-constexpr auto sigmoid(expression auto const& x) { return build<op::sigmoid>(x); }
+constexpr auto sigmoid(expression auto const& x) { return tapeless::build<op::sigmoid>(x); }
 //! ln(1 + eˣ), without overflow for any x.
-constexpr auto softplus(expression auto const& x) { return build<op::softplus>(x); }
+constexpr auto softplus(expression auto const& x) { return tapeless::build<op::softplus>(x); }
 //! xᵖ for a number (or 1 x 1 expression) p.
 template <class X, class P>
     requires detail::operands<X, P> && expression<X>
 constexpr auto pow(X const& x, P const& p) {
-    return build<op::pow>(x, detail::as_operand(p, x));
+    return tapeless::build<op::pow>(x, detail::as_operand(p, x));
 }
 //! Elementwise maximum, broadcasting; numbers mix in (`max(x, 0.0)`).
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto max(A const& a, B const& b) {
-    return build<op::maximum>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return tapeless::build<op::maximum>(detail::as_operand(a, b), detail::as_operand(b, a));
 }
 //! Elementwise minimum, broadcasting; numbers mix in.
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto min(A const& a, B const& b) {
-    return build<op::minimum>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return tapeless::build<op::minimum>(detail::as_operand(a, b), detail::as_operand(b, a));
 }
 //! x limited to [lo, hi].
 template <expression X, class L, class H>
 constexpr auto clamp(X const& x, L const& lo, H const& hi) {
-    return min(max(x, lo), hi);
+    return tapeless::min(tapeless::max(x, lo), hi);
 }
 //! x, with no gradient flowing through it.
-constexpr auto stop_gradient(expression auto const& x) { return build<op::stop_gradient>(x); }
+constexpr auto stop_gradient(expression auto const& x) { return tapeless::build<op::stop_gradient>(x); }
 
 } // namespace tapeless
 

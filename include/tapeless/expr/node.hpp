@@ -83,7 +83,7 @@ constexpr auto const& arg(N const& n) {
     return boost::hana::at_c<K>(n.args);
 }
 template <std::size_t K, class N>
-using arg_t = std::remove_cvref_t<decltype(arg<K>(std::declval<N const&>()))>;
+using arg_t = std::remove_cvref_t<decltype(tapeless::arg<K>(std::declval<N const&>()))>;
 
 //! Shapes that cannot work whatever runtime extents fill in the dynamic ones. Never defined: the
 //! compiler's first error then names the op and both shapes, e.g. "incomplete type

@@ -18,19 +18,19 @@ namespace tapeless {
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto operator+(A const& a, B const& b) {
-    return build<op::add>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return tapeless::build<op::add>(detail::as_operand(a, b), detail::as_operand(b, a));
 }
 //! Elementwise difference, broadcasting rows, columns and scalars.
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto operator-(A const& a, B const& b) {
-    return build<op::sub>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return tapeless::build<op::sub>(detail::as_operand(a, b), detail::as_operand(b, a));
 }
 //! Elementwise product (not a matrix product: that is `matmul`); `2.0f * x` scales.
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto operator*(A const& a, B const& b) {
-    return build<op::mul>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return tapeless::build<op::mul>(detail::as_operand(a, b), detail::as_operand(b, a));
 }
 //! Division by a number: multiplication by its reciprocal, computed once.
 template <expression A, detail::number N>
@@ -42,12 +42,12 @@ constexpr auto operator/(A const& a, N n) {
 template <class A, class B>
     requires detail::operands<A, B> && (!detail::number<B>)
 constexpr auto operator/(A const& a, B const& b) {
-    return build<op::div>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return tapeless::build<op::div>(detail::as_operand(a, b), detail::as_operand(b, a));
 }
 //! Elementwise negation.
 template <expression A>
 constexpr auto operator-(A const& a) {
-    return build<op::neg>(a);
+    return tapeless::build<op::neg>(a);
 }
 
 } // namespace tapeless

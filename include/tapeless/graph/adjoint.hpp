@@ -14,57 +14,72 @@
 namespace tapeless {
 
 namespace detail {
-// Folding contributions with `+` on this wrapper sums them through simplify::add (zeros vanish).
-template <class E>
-struct summand {
-    E e;
-};
+// Every call here is qualified or has no arguments: an unqualified call (or operator) on expression
+// types makes the compiler collect the associated namespaces of every nested template argument
+// (ADL), which GCC 12 does without memoisation, costing memory that grows exponentially with the
+// depth of the graph. Sums are folded by recursion on types instead.
 template <class A, class B>
-constexpr auto operator+(summand<A> const& a, summand<B> const& b) {
-    return summand<std::remove_cvref_t<decltype(simplify::add(a.e, b.e))>>{};
-}
+using add_t = std::remove_cvref_t<decltype(simplify::add(std::declval<A const&>(), std::declval<B const&>()))>;
+
+template <class... Cs>
+struct sum_of {
+    using type = zero;
+};
+template <class C>
+struct sum_of<C> {
+    using type = C;
+};
+template <class A, class B, class... Cs>
+struct sum_of<A, B, Cs...> : sum_of<add_t<A, B>, Cs...> {};
 
 template <class Root, class N>
 struct adjoint;
 
 // What consumer P passes down to its K-th argument if that argument is N.
 template <class Root, class N, class P, std::size_t K>
-constexpr auto contribution() {
-    if constexpr (std::is_same_v<arg_t<K, P>, N> && P::op::reads(K)) {
-        using pbar = typename adjoint<Root, P>::type;
-        return summand<std::remove_cvref_t<decltype(adjoint_rule<typename P::op>::template apply<K>(
-            std::declval<P const&>(), std::declval<pbar const&>()))>>{};
-    } else {
-        return summand<zero>{};
-    }
-}
+struct contribution {
+    using type = zero;
+};
+template <class Root, class N, class P, std::size_t K>
+    requires(std::is_same_v<arg_t<K, P>, N> && P::op::reads(K))
+struct contribution<Root, N, P, K> {
+    using type = std::remove_cvref_t<decltype(adjoint_rule<typename P::op>::template apply<K>(
+        std::declval<P const&>(), std::declval<typename adjoint<Root, P>::type const&>()))>;
+};
 
+template <class Root, class N, class P, class Seq = std::make_index_sequence<P::arity>>
+struct contributions_of;
+template <class Root, class N, class P, std::size_t... K>
+struct contributions_of<Root, N, P, std::index_sequence<K...>> {
+    using type = typename sum_of<typename contribution<Root, N, P, K>::type...>::type;
+};
+
+// Only nodes have arguments, so only nodes are asked.
 template <class Root, class N, class P>
-constexpr auto contributions_of() {
-    if constexpr (is_node_v<P>) {
-        return [&]<std::size_t... K>(std::index_sequence<K...>) {
-            return (summand<zero>{} + ... + contribution<Root, N, P, K>());
-        }(std::make_index_sequence<P::arity>{});
-    } else {
-        return summand<zero>{};
-    }
-}
+struct from {
+    using type = zero;
+};
+template <class Root, class N, class Op, class... A>
+    requires(std::is_same_v<A, N> || ...)
+struct from<Root, N, node<Op, A...>> : contributions_of<Root, N, node<Op, A...>> {};
 
+template <class Root, class N, class Nodes>
+struct sum_over;
 template <class Root, class N, class... Ps>
-constexpr auto sum_over(type_list<Ps...>) {
-    return (summand<zero>{} + ... + contributions_of<Root, N, Ps>());
-}
+struct sum_over<Root, N, type_list<Ps...>> {
+    using type = typename sum_of<typename from<Root, N, Ps>::type...>::type;
+};
 
 // One specialisation per (root, node), memoised: each adjoint is derived once however many
 // gradients need it. A node's adjoint is the sum over its consumers in the root's graph, so nodes
 // that lead to no requested leaf are never visited.
 template <class Root, class N>
 struct adjoint {
-    static auto derive() {
-        if constexpr (std::is_same_v<Root, N>) return summand<one>{};
-        else return sum_over<Root, N>(nodes_t<Root>{});
-    }
-    using type = decltype(derive().e);
+    using type = typename sum_over<Root, N, nodes_t<Root>>::type;
+};
+template <class Root>
+struct adjoint<Root, Root> {
+    using type = one;
 };
 } // namespace detail
 

@@ -49,21 +49,23 @@ constexpr bool leaf_names_unique(type_list<Ns...>) {
 template <class T, class Nodes, class E>
 void collect(E const& e, bindings<T, Nodes>& b) {
     if constexpr (is_node_v<E>) {
-        boost::hana::for_each(e.args, [&](auto const& a) { collect(a, b); });
+        boost::hana::for_each(e.args, [&](auto const& a) { tapeless::collect(a, b); });
     } else if constexpr (is_leaf_v<E> || is_scalar_v<E>) {
         constexpr std::size_t i = detail::index_of_v<E, Nodes>;
-        static_assert(i != detail::npos);
-        if constexpr (is_leaf_v<E>) {
+        if constexpr (i == detail::npos) {
+            return; // a leaf the bound expression does not use (a derived one may drop some)
+        } else if constexpr (is_leaf_v<E>) {
             shape s{e.rows, e.cols};
             if (b.bound[i] && (b.data[i] != e.data || b.shapes[i] != s))
                 throw binding_error("tapeless: two different tensors are bound under the name '" +
                                     std::string(E::name.view()) + "'");
             b.data[i] = e.data;
             b.shapes[i] = s;
+            b.bound[i] = true;
         } else {
             b.values[i] = e.value;
+            b.bound[i] = true;
         }
-        b.bound[i] = true;
     }
 }
 
@@ -77,7 +79,7 @@ G rebind(bindings<T, Nodes> const& b) {
         return G{b.values[detail::index_of_v<G, Nodes>]};
     } else if constexpr (is_node_v<G>) {
         return [&]<class Op, class... A>(node<Op, A...>*) {
-            return make_node<Op>(rebind<A>(b)...);
+            return tapeless::make_node<Op>(tapeless::rebind<A>(b)...);
         }(static_cast<G*>(nullptr));
     } else {
         return G{};

@@ -47,8 +47,8 @@ constexpr auto neg(expression auto const& a) {
     using A = std::remove_cvref_t<decltype(a)>;
     if constexpr (is_zero_v<A>) return a;
     else if constexpr (is_constant_v<A>) return [&]<long N, long D>(constant<N, D>) { return constant<-N, D>{}; }(a);
-    else if constexpr (is_op_v<A, op::neg>) return arg<0>(a);
-    else return make_node<op::neg>(a);
+    else if constexpr (is_op_v<A, op::neg>) return tapeless::arg<0>(a);
+    else return tapeless::make_node<op::neg>(a);
 }
 
 constexpr auto add(expression auto const& a, expression auto const& b) {
@@ -56,8 +56,8 @@ constexpr auto add(expression auto const& a, expression auto const& b) {
     using B = std::remove_cvref_t<decltype(b)>;
     if constexpr (is_zero_v<A>) return b;
     else if constexpr (is_zero_v<B>) return a;
-    else if constexpr (is_op_v<B, op::neg>) return make_node<op::sub>(a, arg<0>(b));
-    else return make_node<op::add>(a, b);
+    else if constexpr (is_op_v<B, op::neg>) return tapeless::make_node<op::sub>(a, tapeless::arg<0>(b));
+    else return tapeless::make_node<op::add>(a, b);
 }
 
 constexpr auto sub(expression auto const& a, expression auto const& b) {
@@ -65,7 +65,7 @@ constexpr auto sub(expression auto const& a, expression auto const& b) {
     using B = std::remove_cvref_t<decltype(b)>;
     if constexpr (is_zero_v<B>) return a;
     else if constexpr (is_zero_v<A>) return simplify::neg(b);
-    else return make_node<op::sub>(a, b);
+    else return tapeless::make_node<op::sub>(a, b);
 }
 
 constexpr auto div(expression auto const& a, expression auto const& b) {
@@ -73,7 +73,7 @@ constexpr auto div(expression auto const& a, expression auto const& b) {
     using B = std::remove_cvref_t<decltype(b)>;
     if constexpr (is_zero_v<A>) return zero{};
     else if constexpr (is_one_v<B>) return a;
-    else return make_node<op::div>(a, b);
+    else return tapeless::make_node<op::div>(a, b);
 }
 
 constexpr auto mul(expression auto const& a, expression auto const& b) {
@@ -89,12 +89,12 @@ constexpr auto mul(expression auto const& a, expression auto const& b) {
         }(a, b);
     else if constexpr (is_unit_v<A> && !is_unit_v<B>) return simplify::mul(b, a); // factor goes right
     else if constexpr (is_unit_v<B> && mul_parts<A>::split) // (t ⊙ f) ⊙ g = t ⊙ (f g)
-        return make_node<op::mul>(arg<0>(a), simplify::mul(arg<1>(a), b));
+        return tapeless::make_node<op::mul>(tapeless::arg<0>(a), simplify::mul(tapeless::arg<1>(a), b));
     else if constexpr (!is_unit_v<A> && mul_parts<B>::split) // a ⊙ (t ⊙ f) = (a ⊙ t) ⊙ f
-        return simplify::mul(simplify::mul(a, arg<0>(b)), arg<1>(b));
-    else if constexpr (is_op_v<A, op::neg>) return simplify::neg(simplify::mul(arg<0>(a), b));
-    else if constexpr (is_op_v<B, op::neg>) return simplify::neg(simplify::mul(a, arg<0>(b)));
-    else return make_node<op::mul>(a, b);
+        return simplify::mul(simplify::mul(a, tapeless::arg<0>(b)), tapeless::arg<1>(b));
+    else if constexpr (is_op_v<A, op::neg>) return simplify::neg(simplify::mul(tapeless::arg<0>(a), b));
+    else if constexpr (is_op_v<B, op::neg>) return simplify::neg(simplify::mul(a, tapeless::arg<0>(b)));
+    else return tapeless::make_node<op::mul>(a, b);
 }
 
 //! x̄ summed back to the shape of `like` over the domain of `y`; nothing when they provably agree.
@@ -104,8 +104,8 @@ constexpr auto sum_to(expression auto const& xbar, expression auto const& y, exp
     using L = std::remove_cvref_t<decltype(like)>;
     if constexpr (is_zero_v<X> || sym::same_shape_v<Y, L>) return xbar;
     else if constexpr (is_op_v<X, op::sum_to>)
-        return make_node<op::sum_to>(arg<0>(xbar), arg<1>(xbar), like); // two sums are one
-    else return make_node<op::sum_to>(xbar, y, like);
+        return tapeless::make_node<op::sum_to>(tapeless::arg<0>(xbar), tapeless::arg<1>(xbar), like); // two sums are one
+    else return tapeless::make_node<op::sum_to>(xbar, y, like);
 }
 
 //! x broadcast to the full shape of `like`, for consumers that cannot broadcast (GEMM, outputs).
@@ -113,22 +113,22 @@ constexpr auto full(expression auto const& x, expression auto const& like) {
     using X = std::remove_cvref_t<decltype(x)>;
     using L = std::remove_cvref_t<decltype(like)>;
     if constexpr (sym::same_shape_v<X, L>) return x;
-    else return make_node<op::expand>(x, like);
+    else return tapeless::make_node<op::expand>(x, like);
 }
 
 constexpr auto transpose(expression auto const& a) {
     using A = std::remove_cvref_t<decltype(a)>;
-    if constexpr (is_op_v<A, op::transpose>) return arg<0>(a);
+    if constexpr (is_op_v<A, op::transpose>) return tapeless::arg<0>(a);
     else if constexpr (is_unit_v<A>) return a;
     else if constexpr (is_op_v<A, op::matmul>) // (X·Y)ᵀ = Yᵀ·Xᵀ: a GEMM with swapped flags, no copy
-        return make_node<op::matmul>(simplify::transpose(arg<1>(a)), simplify::transpose(arg<0>(a)));
+        return tapeless::make_node<op::matmul>(simplify::transpose(tapeless::arg<1>(a)), simplify::transpose(tapeless::arg<0>(a)));
     else if constexpr (is_op_v<A, op::expand>) // transpose what is inside the broadcast
-        return make_node<op::expand>(simplify::transpose(arg<0>(a)), simplify::transpose(arg<1>(a)));
-    else return make_node<op::transpose>(a);
+        return tapeless::make_node<op::expand>(simplify::transpose(tapeless::arg<0>(a)), simplify::transpose(tapeless::arg<1>(a)));
+    else return tapeless::make_node<op::transpose>(a);
 }
 
 constexpr auto matmul(expression auto const& a, expression auto const& b) {
-    return make_node<op::matmul>(a, b);
+    return tapeless::make_node<op::matmul>(a, b);
 }
 
 } // namespace tapeless::simplify

@@ -1,4 +1,4 @@
-//! @file Defines nothing itself: includes all of `tapeless::tape`, the runtime tape-based reverse mode.
+//! @file Defines the umbrella header of `tapeless::tape`, the runtime tape-based reverse mode.
 // SPDX-License-Identifier: BSL-1.0
 #ifndef TAPELESS_TAPE_ALL_HPP
 #define TAPELESS_TAPE_ALL_HPP

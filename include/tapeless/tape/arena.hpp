@@ -74,7 +74,7 @@ public:
 
 private:
     struct chunk {
-        std::unique_ptr<std::byte[], detail::aligned_delete> data;
+        std::unique_ptr<std::byte[], tapeless::detail::aligned_delete> data;
         std::size_t size;
     };
 
@@ -82,7 +82,7 @@ private:
         bytes = (std::max(bytes, min_chunk) + alignment - 1) / alignment * alignment;
         // Not zeroed: every buffer is written before it is read.
         auto* p = static_cast<std::byte*>(::operator new(bytes, std::align_val_t{alignment}));
-        return {std::unique_ptr<std::byte[], detail::aligned_delete>(p), bytes};
+        return {std::unique_ptr<std::byte[], tapeless::detail::aligned_delete>(p), bytes};
     }
 
     void grow(std::size_t bytes) {

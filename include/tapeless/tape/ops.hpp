@@ -196,7 +196,8 @@ struct recorder {
             T* stats = t.arena_.template allocate<T>(2 * r); // row max, then row log-sum
             T total = T(0);
             for (std::size_t i = 0; i < r; ++i) {
-                auto const [m, ls] = row_logsumexp(c, av + i * c);
+                auto const lse = row_logsumexp(c, av + i * c);
+                T const m = lse.max, ls = lse.log_sum; // named: clang 14 cannot capture structured bindings
                 stats[i] = m;
                 stats[r + i] = ls;
                 total += reduce_sum<T>(c, [&](std::size_t j) { return bv[i * c + j] * ((av[i * c + j] - m) - ls); });

@@ -14,7 +14,7 @@ template <>
 struct adjoint_rule<op::add> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::sum_to(ybar, y, arg<K>(y));
+        return simplify::sum_to(ybar, y, tapeless::arg<K>(y));
     }
 };
 

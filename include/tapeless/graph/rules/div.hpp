@@ -14,8 +14,8 @@ template <>
 struct adjoint_rule<op::div> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        if constexpr (K == 0) return simplify::sum_to(simplify::div(ybar, arg<1>(y)), y, arg<0>(y));
-        else return simplify::sum_to(simplify::neg(simplify::div(simplify::mul(ybar, y), arg<1>(y))), y, arg<1>(y));
+        if constexpr (K == 0) return simplify::sum_to(simplify::div(ybar, tapeless::arg<1>(y)), y, tapeless::arg<0>(y));
+        else return simplify::sum_to(simplify::neg(simplify::div(simplify::mul(ybar, y), tapeless::arg<1>(y))), y, tapeless::arg<1>(y));
     }
 };
 

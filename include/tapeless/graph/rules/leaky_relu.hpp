@@ -15,7 +15,7 @@ template <>
 struct adjoint_rule<op::leaky_relu> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        if constexpr (K == 0) return simplify::mul(ybar, make_node<op::leaky_step>(arg<0>(y), arg<1>(y)));
+        if constexpr (K == 0) return simplify::mul(ybar, tapeless::make_node<op::leaky_step>(tapeless::arg<0>(y), tapeless::arg<1>(y)));
         else return zero{};
     }
 };

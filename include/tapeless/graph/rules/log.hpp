@@ -14,7 +14,7 @@ template <>
 struct adjoint_rule<op::log> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::div(ybar, arg<0>(y));
+        return simplify::div(ybar, tapeless::arg<0>(y));
     }
 };
 

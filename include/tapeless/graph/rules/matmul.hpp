@@ -15,8 +15,8 @@ struct adjoint_rule<op::matmul> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
         auto cbar = simplify::full(ybar, y);
-        if constexpr (K == 0) return simplify::matmul(cbar, simplify::transpose(arg<1>(y)));
-        else return simplify::matmul(simplify::transpose(arg<0>(y)), cbar);
+        if constexpr (K == 0) return simplify::matmul(cbar, simplify::transpose(tapeless::arg<1>(y)));
+        else return simplify::matmul(simplify::transpose(tapeless::arg<0>(y)), cbar);
     }
 };
 

@@ -15,7 +15,7 @@ template <>
 struct adjoint_rule<op::max_rows> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, make_node<op::equal>(arg<0>(y), y));
+        return simplify::mul(ybar, tapeless::make_node<op::equal>(tapeless::arg<0>(y), y));
     }
 };
 

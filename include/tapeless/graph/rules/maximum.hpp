@@ -15,9 +15,9 @@ template <>
 struct adjoint_rule<op::maximum> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        auto a_wins = make_node<op::ge>(arg<0>(y), arg<1>(y));
-        if constexpr (K == 0) return simplify::sum_to(simplify::mul(ybar, a_wins), y, arg<0>(y));
-        else return simplify::sum_to(simplify::mul(ybar, simplify::sub(one{}, a_wins)), y, arg<1>(y));
+        auto a_wins = tapeless::make_node<op::ge>(tapeless::arg<0>(y), tapeless::arg<1>(y));
+        if constexpr (K == 0) return simplify::sum_to(simplify::mul(ybar, a_wins), y, tapeless::arg<0>(y));
+        else return simplify::sum_to(simplify::mul(ybar, simplify::sub(one{}, a_wins)), y, tapeless::arg<1>(y));
     }
 };
 

@@ -14,7 +14,7 @@ template <>
 struct adjoint_rule<op::mul> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::sum_to(simplify::mul(ybar, arg<1 - K>(y)), y, arg<K>(y));
+        return simplify::sum_to(simplify::mul(ybar, tapeless::arg<1 - K>(y)), y, tapeless::arg<K>(y));
     }
 };
 

@@ -16,8 +16,8 @@ struct adjoint_rule<op::pow> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
         if constexpr (K == 0)
-            return simplify::sum_to(simplify::mul(ybar, simplify::mul(make_node<op::pow>(arg<0>(y), simplify::sub(arg<1>(y), one{})), arg<1>(y))), y, arg<0>(y));
-        else return simplify::sum_to(simplify::mul(ybar, simplify::mul(y, make_node<op::log>(arg<0>(y)))), y, arg<1>(y));
+            return simplify::sum_to(simplify::mul(ybar, simplify::mul(tapeless::make_node<op::pow>(tapeless::arg<0>(y), simplify::sub(tapeless::arg<1>(y), one{})), tapeless::arg<1>(y))), y, tapeless::arg<0>(y));
+        else return simplify::sum_to(simplify::mul(ybar, simplify::mul(y, tapeless::make_node<op::log>(tapeless::arg<0>(y)))), y, tapeless::arg<1>(y));
     }
 };
 

@@ -15,7 +15,7 @@ template <>
 struct adjoint_rule<op::relu> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, make_node<op::step>(arg<0>(y)));
+        return simplify::mul(ybar, tapeless::make_node<op::step>(tapeless::arg<0>(y)));
     }
 };
 

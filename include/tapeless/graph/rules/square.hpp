@@ -14,7 +14,7 @@ template <>
 struct adjoint_rule<op::square> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, simplify::mul(arg<0>(y), constant<2>{}));
+        return simplify::mul(ybar, simplify::mul(tapeless::arg<0>(y), constant<2>{}));
     }
 };
 

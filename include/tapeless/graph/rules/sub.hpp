@@ -14,8 +14,8 @@ template <>
 struct adjoint_rule<op::sub> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        if constexpr (K == 0) return simplify::sum_to(ybar, y, arg<0>(y));
-        else return simplify::sum_to(simplify::neg(ybar), y, arg<1>(y));
+        if constexpr (K == 0) return simplify::sum_to(ybar, y, tapeless::arg<0>(y));
+        else return simplify::sum_to(simplify::neg(ybar), y, tapeless::arg<1>(y));
     }
 };
 

@@ -14,7 +14,7 @@ template <>
 struct adjoint_rule<op::sum_to> {
     template <std::size_t K>
     static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::sum_to(ybar, arg<1>(y), arg<0>(y));
+        return simplify::sum_to(ybar, tapeless::arg<1>(y), tapeless::arg<0>(y));
     }
 };
 

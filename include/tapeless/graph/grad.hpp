@@ -1,0 +1,44 @@
+//! @file Defines `grad` and `hvp`: derivatives as expressions, to print, evaluate or
+//! differentiate again.
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_GRAPH_GRAD_HPP
+#define TAPELESS_GRAPH_GRAD_HPP
+
+#include "../ops/mul.hpp"
+#include "../ops/sum.hpp"
+#include "adjoint.hpp"
+#include "bind.hpp"
+
+#include <tuple>
+
+namespace tapeless {
+
+//! The gradient expressions themselves, one per leaf in `wrt`: ordinary expressions whose leaves
+//! are the loss's own, so they can be printed, evaluated (`eval`) or differentiated again.
+template <expression Loss, expression... Wrt>
+auto grad(Loss const& loss, Wrt const&... wrt) {
+    (check_wrt<Loss, Wrt>(), ...);
+    using T = typename Loss::value_type;
+    bindings<T, nodes_t<Loss>> b;
+    tapeless::collect(loss, b);
+    (tapeless::collect(wrt, b), ...);
+    return std::tuple{tapeless::rebind<gradient_t<Loss, Wrt>>(b)...};
+}
+
+//! The Hessian-vector product H·v of `loss` with respect to leaf `w`, as an expression: the
+//! gradient of Σ (∂loss/∂w ⊙ v), so no Hessian is ever formed. `v` is an input leaf of w's shape.
+template <expression Loss, expression W, expression V>
+auto hvp(Loss const& loss, W const& w, V const& v) {
+    check_wrt<Loss, W>();
+    static_assert(is_leaf_v<V>, "tapeless: hvp: the direction v must be a leaf (input<\"v\">)");
+    using T = typename Loss::value_type;
+    using inner = node<op::sum, node<op::mul, gradient_t<Loss, W>, V>>;
+    bindings<T, nodes_t<inner>> b;
+    tapeless::collect(loss, b);
+    tapeless::collect(v, b);
+    return std::get<0>(grad(tapeless::rebind<inner>(b), w));
+}
+
+} // namespace tapeless
+
+#endif

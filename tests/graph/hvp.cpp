@@ -1,0 +1,64 @@
+// Second order: gradients are expressions, so they differentiate again. H·v from `hvp` against
+// central differences of the gradient along v, on the seed network and on a smooth tanh network.
+#include "support/gradcheck.hpp"
+#include "support/random.hpp"
+#include "support/seed.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+namespace tl = tapeless;
+
+namespace {
+// (∇f(w + h v) - ∇f(w - h v)) / 2h, with ∇f from value_and_grad.
+template <class MakeLoss, class W>
+tl::Tensor<double> fd_hvp(MakeLoss make_loss, tl::Tensor<double>& w, W const& leaf, tl::Tensor<double> const& v) {
+    double const h = 1e-5;
+    tl::Tensor<double> saved = w, out(w.rows(), w.cols());
+    for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] = saved.data()[i] + h * v.data()[i];
+    auto gp = std::get<1>(tl::value_and_grad(make_loss(), leaf));
+    for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] = saved.data()[i] - h * v.data()[i];
+    auto gm = std::get<1>(tl::value_and_grad(make_loss(), leaf));
+    w = saved;
+    for (std::size_t i = 0; i < w.size(); ++i) out.data()[i] = (gp.data()[i] - gm.data()[i]) / (2 * h);
+    return out;
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(graph_hvp)
+
+BOOST_AUTO_TEST_CASE(seed_network) {
+    tl::test::seed_net<double> s(6, 4, 5, 2, 9);
+    tl::Tensor<double> v1(4, 5), v2(5, 2);
+    tl::test::fill_uniform(v1, 21);
+    tl::test::fill_uniform(v2, 22);
+    auto make_loss = [&] { return s.loss(); };
+    // The relu network is piecewise quadratic in w2 and piecewise linear-times-linear in w1.
+    auto h1 = tl::eval(tl::hvp(s.loss(), s.W1(), tl::input<"v">(v1)));
+    BOOST_TEST(tl::test::relative_error(h1, fd_hvp(make_loss, s.w1, s.W1(), v1)) < 1e-6);
+    auto h2 = tl::eval(tl::hvp(s.loss(), s.W2(), tl::input<"v">(v2)));
+    BOOST_TEST(tl::test::relative_error(h2, fd_hvp(make_loss, s.w2, s.W2(), v2)) < 1e-6);
+}
+
+BOOST_AUTO_TEST_CASE(smooth_tanh_network) {
+    std::size_t n = 7, d = 3, h = 6;
+    tl::Tensor<double> x(n, d), y(n, 1), w1(d, h), b1(1, h), w2(h, 1), v(d, h), u(h, 1);
+    tl::test::fill_uniform(x, 1);
+    tl::test::fill_uniform(y, 2);
+    tl::test::fill_uniform(w1, 3);
+    tl::test::fill_uniform(b1, 4);
+    tl::test::fill_uniform(w2, 5);
+    tl::test::fill_uniform(v, 6);
+    tl::test::fill_uniform(u, 7);
+    auto W1 = tl::param<"w1">(w1);
+    auto W2 = tl::param<"w2">(w2);
+    auto make_loss = [&] {
+        return tl::mse(tl::matmul(tl::tanh(tl::lin(tl::input<"x">(x), W1, tl::param<"b1">(b1))), W2), tl::input<"y">(y)) +
+               1e-2 * tl::l2(W1);
+    };
+    auto hv = tl::eval(tl::hvp(make_loss(), W1, tl::input<"v">(v)));
+    BOOST_TEST(tl::test::relative_error(hv, fd_hvp(make_loss, w1, W1, v)) < 1e-6);
+    auto hu = tl::eval(tl::hvp(make_loss(), W2, tl::input<"v">(u)));
+    BOOST_TEST(tl::test::relative_error(hu, fd_hvp(make_loss, w2, W2, u)) < 1e-6);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
