@@ -16,10 +16,18 @@ struct type_list {
     static constexpr std::size_t size = sizeof...(Ts);
 };
 
+// The compilers' builtin type comparison: std::is_same_v instantiates a variable template per
+// pair of types compared, and graph analysis compares every node with every node.
+#if defined(__GNUC__) || defined(__clang__)
+#define TAPELESS_SAME(...) __is_same(__VA_ARGS__)
+#else
+#define TAPELESS_SAME(...) std::is_same_v<__VA_ARGS__>
+#endif
+
 template <class T, class List>
 inline constexpr bool contains_v = false;
 template <class T, class... Ts>
-inline constexpr bool contains_v<T, type_list<Ts...>> = (std::is_same_v<T, Ts> || ...);
+inline constexpr bool contains_v<T, type_list<Ts...>> = (TAPELESS_SAME(T, Ts) || ...);
 
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -27,7 +35,7 @@ template <class T, class List>
 inline constexpr std::size_t index_of_v = npos;
 template <class T, class... Ts>
 inline constexpr std::size_t index_of_v<T, type_list<Ts...>> = [] {
-    constexpr bool hits[] = {std::is_same_v<T, Ts>..., false};
+    constexpr bool hits[] = {TAPELESS_SAME(T, Ts)..., false};
     for (std::size_t i = 0; i < sizeof...(Ts); ++i)
         if (hits[i]) return i;
     return npos;
@@ -64,7 +72,7 @@ struct merge<type_list<As...>, type_list<>> {
 };
 template <class... As, class B, class... Bs>
 struct merge<type_list<As...>, type_list<B, Bs...>>
-    : merge<std::conditional_t<(std::is_same_v<B, As> || ...), type_list<As...>,
+    : merge<std::conditional_t<(TAPELESS_SAME(B, As) || ...), type_list<As...>,
                                type_list<As..., B>>,
             type_list<Bs...>> {};
 template <class A, class B>

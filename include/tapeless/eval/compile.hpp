@@ -20,24 +20,26 @@ namespace tapeless {
 namespace detail {
 template <class E>
 inline constexpr bool has_kernel_v = [] {
-    if constexpr (is_node_v<E>) return E::op::kind != op_kind::layout && E::op::kind != op_kind::shape_only;
+    if constexpr (is_node_v<E> && !immediate_v<E>) return E::op::kind != op_kind::layout;
     else return false;
 }();
 // Every output gets a buffer of its own: a leaf, constant or transpose is copied by `expand`.
 template <class E, class Like>
 using output_t = std::conditional_t<has_kernel_v<E>, E, node<op::expand, E, Like>>;
 
-template <class N, class Nodes, class T>
-shape checked_shape(std::array<shape, Nodes::size> const& shapes) {
-    return [&]<std::size_t... K>(std::index_sequence<K...>) {
-        shape_result r = infer_shape(N::op::shape, shapes[index_of_v<arg_t<K, N>, Nodes>]...);
-        if (!r.ok()) {
-            std::string msg = std::string("tapeless: ") + N::op::name + ": shapes";
-            ((msg += (K ? " and " : " ") + to_string(shapes[index_of_v<arg_t<K, N>, Nodes>])), ...);
-            throw shape_error(msg + ": " + r.error);
-        }
-        return r.value;
-    }(std::make_index_sequence<N::arity>{});
+// Op::apply for the op at runtime index `op` of `Ops`, on `n` leading arguments: immediates are
+// evaluated once per bind, so a switch is cheaper to compile than a function per node.
+template <class Ops, class T>
+T apply_op(std::size_t op, std::size_t n, T const* x) {
+    T r{};
+    [&]<class... O>(type_list<O...>) {
+        std::size_t i = 0;
+        (void)((i++ == op && ([&] {
+                    if constexpr (requires { O::apply(x[0], x[1]); }) r = n == 2 ? O::apply(x[0], x[1]) : T{};
+                    if constexpr (requires { O::apply(x[0]); }) if (n == 1) r = O::apply(x[0]);
+                }(), true)) || ...);
+    }(Ops{});
+    return r;
 }
 } // namespace detail
 
@@ -53,94 +55,112 @@ public:
     using outputs = detail::type_list<root_type, gradient_type<Wrt>...>;
     using nodes = nodes_t<root_type, gradient_type<Wrt>...>;
     using plan = detail::plan<nodes, outputs>;
+    using leaves = leaves_t<nodes>;
 
-    static_assert(detail::leaf_names_unique(nodes{}),
+    static_assert(detail::leaf_names_unique(leaves{}),
                   "tapeless: two different leaves share one name (kind, element type or static shape differ)");
 
     explicit compiled(Loss const& loss, Wrt const&... wrt) {
         (check_wrt<Loss, Wrt>(), ...);
         using T = value_type;
-        bindings<T, nodes> b;
+        bindings<T, leaves> b;
         tapeless::collect(loss, b);
         (tapeless::collect(wrt, b), ...);
-        bind_shapes(b);
-        std::array<std::size_t, plan::size> size{}, offset{};
-        std::array<bool, plan::size> wanted{};
+        bind(b);
+        detail::choose_variants<plan, T>(s_);
+    }
+
+    //! One evaluation: the loss and every requested gradient.
+    void operator()() { detail::run_plan<plan, value_type>(s_); }
+
+    //! The loss of the last call (a 1 x 1 expression).
+    [[nodiscard]] value_type value() const {
+        static_assert(Loss::static_shape.rows == 1 && Loss::static_shape.cols == 1,
+                      "tapeless: value() is for 1 x 1 expressions; use result()");
+        return s_.ptr[root_index][0];
+    }
+    //! The full value of the last call.
+    [[nodiscard]] auto result() const { return view<Loss>(root_index); }
+    //! The gradient of the last call with respect to leaf `w`, viewing the workspace.
+    template <class W>
+    [[nodiscard]] auto grad(W const&) const {
+        static_assert((std::is_same_v<W, Wrt> || ...), "tapeless: grad: this leaf was not passed to compile()");
+        return view<W>(gradient_index<W>);
+    }
+    //! Elements of workspace (intermediates and gradients), for memory reports.
+    [[nodiscard]] std::size_t workspace_size() const { return workspace_size_; }
+
+private:
+    static constexpr std::size_t root_index = detail::index_of_v<root_type, nodes>;
+    template <class W>
+    static constexpr std::size_t gradient_index = detail::index_of_v<gradient_type<W>, nodes>;
+    // For each node, its slot in `leaves` (npos for the rest).
+    static constexpr auto leaf_slot = []<class... Ns>(detail::type_list<Ns...>) {
+        return std::array<std::size_t, sizeof...(Ns)>{detail::index_of_v<Ns, leaves>...};
+    }(nodes{});
+
+    template <class Like>
+    auto view(std::size_t i) const {
+        return TensorView<value_type const, Like::static_shape.rows, Like::static_shape.cols>(
+            s_.ptr[i], s_.shapes[i].rows, s_.shapes[i].cols);
+    }
+
+    // Shapes checked node by node (the first mismatch throws before anything is computed),
+    // immediates evaluated, workspace placed: a plain loop over the plan's facts.
+    template <class B>
+    void bind(B const& b) {
+        using T = value_type;
         constexpr auto const& a = plan::a;
-        for (std::size_t i = 0; i < plan::size; ++i) {
+        constexpr std::size_t n = plan::size;
+        for (std::size_t i = 0; i < n; ++i) {
+            detail::node_info const& f = a.info[i];
+            if (f.cat == detail::category::leaf) {
+                s_.shapes[i] = b.shapes[leaf_slot[i]];
+                s_.ptr[i] = const_cast<T*>(b.data[leaf_slot[i]]); // read only: leaves are never written
+                continue;
+            }
+            if (f.nargs == 0) { // scalar or constant
+                s_.shapes[i] = {1, 1};
+                s_.imm[i] = leaf_slot[i] != detail::npos ? b.values[leaf_slot[i]] : static_cast<T>(f.constant);
+                continue;
+            }
+            shape args[detail::max_arity];
+            for (std::size_t k = 0; k < f.nargs; ++k) args[k] = s_.shapes[f.arg[k]];
+            shape_result r = f.nargs == 1   ? infer_shape(f.rule, args[0])
+                             : f.nargs == 2 ? infer_shape(f.rule, args[0], args[1])
+                                            : infer_shape(f.rule, args[0], args[1], args[2]);
+            if (!r.ok()) {
+                std::string msg = std::string("tapeless: ") + f.name + ": shapes";
+                for (std::size_t k = 0; k < f.nargs; ++k) msg += (k ? " and " : " ") + to_string(args[k]);
+                throw shape_error(msg + ": " + r.error);
+            }
+            s_.shapes[i] = r.value;
+            if (f.counts) {
+                shape x = args[0];
+                std::size_t c = f.count == count_of::size ? x.rows * x.cols : f.count == count_of::rows ? x.rows : x.cols;
+                s_.imm[i] = T(1) / static_cast<T>(c);
+            } else if (f.cat == detail::category::immediate) {
+                T x[detail::max_arity];
+                for (std::size_t k = 0; k < f.nreads; ++k) x[k] = s_.imm[f.arg[k]];
+                s_.imm[i] = detail::apply_op<typename plan::ops>(f.op, f.nreads, x);
+            }
+        }
+        std::array<std::size_t, n> size{}, offset{};
+        std::array<bool, n> wanted{};
+        for (std::size_t i = 0; i < n; ++i) {
             wanted[i] = a.buffer[i] && !a.alias[i] && a.info[i].cat != detail::category::leaf;
             size[i] = s_.shapes[i].size();
         }
         std::size_t total = detail::place_buffers<T>(size, wanted, a.group_of, a.last_use, offset);
         workspace_ = detail::allocate_aligned<T>(total);
         workspace_size_ = total;
-        for (std::size_t i = 0; i < plan::size; ++i) {
+        for (std::size_t i = 0; i < n; ++i) {
             if (wanted[i]) s_.ptr[i] = workspace_.get() + offset[i];
             if (a.alias[i]) s_.ptr[i] = s_.ptr[a.info[i].arg[0]];
         }
-        detail::choose_variants(s_);
     }
 
-    //! One evaluation: the loss and every requested gradient.
-    void operator()() { detail::run_plan(s_); }
-
-    //! The loss of the last call (a 1 x 1 expression).
-    [[nodiscard]] value_type value() const {
-        static_assert(Loss::static_shape.rows == 1 && Loss::static_shape.cols == 1,
-                      "tapeless: value() is for 1 x 1 expressions; use result()");
-        return s_.ptr[index<root_type>][0];
-    }
-    //! The full value of the last call.
-    [[nodiscard]] auto result() const { return view<root_type, Loss>(); }
-    //! The gradient of the last call with respect to leaf `w`, viewing the workspace.
-    template <class W>
-    [[nodiscard]] auto grad(W const&) const {
-        static_assert((std::is_same_v<W, Wrt> || ...), "tapeless: grad: this leaf was not passed to compile()");
-        return view<gradient_type<W>, W>();
-    }
-    //! Elements of workspace (intermediates and gradients), for memory reports.
-    [[nodiscard]] std::size_t workspace_size() const { return workspace_size_; }
-
-private:
-    template <class N>
-    static constexpr std::size_t index = detail::index_of_v<N, nodes>;
-
-    template <class N, class Like>
-    auto view() const {
-        constexpr std::size_t i = index<N>;
-        return TensorView<value_type const, Like::static_shape.rows, Like::static_shape.cols>(
-            s_.ptr[i], s_.shapes[i].rows, s_.shapes[i].cols);
-    }
-
-    template <class B>
-    void bind_shapes(B const& b) {
-        using T = value_type;
-        [&]<class... Ns>(detail::type_list<Ns...>) {
-            std::size_t i = 0;
-            (([&] {
-                 if constexpr (is_leaf_v<Ns>) {
-                     s_.shapes[i] = b.shapes[i];
-                     s_.ptr[i] = const_cast<T*>(b.data[i]); // read only: leaves are never written
-                 } else if constexpr (is_scalar_v<Ns>) {
-                     s_.shapes[i] = {1, 1};
-                     s_.imm[i] = b.values[i];
-                 } else if constexpr (is_constant_v<Ns>) {
-                     s_.shapes[i] = {1, 1};
-                     s_.imm[i] = Ns::template value<T>;
-                 } else {
-                     s_.shapes[i] = detail::checked_shape<Ns, nodes, T>(s_.shapes);
-                     if constexpr (Ns::op::kind == op_kind::shape_only)
-                         s_.imm[i] = Ns::op::template value<T>(s_.shapes[index<arg_t<0, Ns>>]);
-                     else if constexpr (detail::immediate_v<Ns>)
-                         s_.imm[i] = detail::apply_node<Ns>([&]<class A, std::size_t>() { return s_.imm[index<A>]; });
-                 }
-                 ++i;
-             }()),
-             ...);
-        }(nodes{});
-    }
-
-    detail::state<value_type, plan> s_;
+    detail::state<value_type, plan::size, plan::a.ngroups> s_;
     detail::aligned_ptr<value_type> workspace_;
     std::size_t workspace_size_ = 0;
 };

@@ -75,6 +75,12 @@ struct node_info {
     bool indexes_columns = false; // its value is the column index (no flat loops)
     bool copies = false;        // equals its first argument when the shapes agree (expand, sum_to)
     int cost = 0;
+    std::size_t op = npos;      // index of the node's op tag in the plan's op list
+    std::size_t nreads = 0;     // leading arguments an elementwise op reads
+    char const* name = "";      // the op's name, for runtime shape errors
+    double constant = 0;        // value of a constant leaf
+    bool counts = false;        // an inv_count: 1/count(arg) from the shape
+    count_of count{};
 };
 
 // The loop domain of an elementwise node is its own shape; of a reduction, its domain argument's.
@@ -88,7 +94,24 @@ struct domain_of<N> {
     using node = arg_t<N::op::domain_arg, N>;
 };
 
-template <class N, class Nodes, class Outputs>
+// The op tags of a node list, each once: kernels are templates on these small types and on plain
+// values, never on expression types, whose mangled names grow with the graph.
+template <class N>
+struct op_of {
+    using type = type_list<>;
+};
+template <class Op, class... A>
+struct op_of<node<Op, A...>> {
+    using type = type_list<Op>;
+};
+template <class Nodes>
+struct ops_of;
+template <class... Ns>
+struct ops_of<type_list<Ns...>> {
+    using type = typename merge_all<typename op_of<Ns>::type...>::type;
+};
+
+template <class N, class Nodes, class Outputs, class Ops>
 constexpr node_info info_of() {
     node_info f;
     f.cat = category_of<N>();
@@ -107,7 +130,16 @@ constexpr node_info info_of() {
         if constexpr (requires { N::op::indexes_columns; }) f.indexes_columns = true;
         if constexpr (requires { N::op::copies_when_shapes_agree; }) f.copies = true;
         if constexpr (category_of<N>() == category::reduction) f.is_sum = N::op::shape == shape_rule::scalar;
+        f.op = index_of_v<typename N::op, Ops>;
+        f.name = N::op::name;
+        if constexpr (requires { N::op::count; }) {
+            f.counts = true;
+            f.count = N::op::count;
+        }
+        if constexpr (category_of<N>() == category::elementwise || category_of<N>() == category::immediate)
+            f.nreads = reads_prefix_v<N>;
     }
+    if constexpr (is_constant_v<N>) f.constant = N::template value<double>;
     return f;
 }
 
@@ -398,6 +430,73 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
     return a;
 }
 
+//! One value a fused loop computes per element (see `entry_role`).
+struct entry_spec {
+    entry_role role{};
+    std::size_t node = npos;   // whose shape and buffer (the argument's, for a transposed load)
+    std::size_t op = npos;     // compute: index in the op list
+    std::size_t nreads = 0;    // compute: how many arguments the op reads
+    std::size_t argpos[max_arity]{}; // compute: closure positions of those arguments
+    bool indexes_columns = false;
+    std::size_t shape_node = npos; // the node whose shape sets the broadcast strides
+};
+
+//! What a fused loop does with one of its members each element.
+struct member_spec {
+    std::size_t node = npos;
+    bool elementwise = false; // stored
+    bool is_sum = false;      // reduced to 1 x 1 in a register
+    std::size_t op = npos;    // reductions: index of the reducing op
+    std::size_t argpos = 0;   // closure position of the value stored or reduced
+    std::size_t mask_bit = 0; // partial reductions: bit in the store mask
+};
+
+//! Everything one fused loop needs, as a value: kernels are instantiated on it (a structural
+//! template argument) and on the op list, never on the expression types themselves.
+template <std::size_t NC, std::size_t NM>
+struct loop_spec {
+    std::size_t dom_node = npos;
+    shape static_domain{};
+    std::size_t npartial = 0; // members reduced into a smaller buffer (sum_rows, sum_to, ...)
+    entry_spec closure[NC]{};
+    member_spec members[NM]{};
+};
+
+struct gemm_spec {
+    std::size_t c, a, b;
+    bool ta, tb;
+};
+
+template <std::size_t NC, std::size_t NM, std::size_t N>
+constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) {
+    group_info const& gi = a.groups[g];
+    loop_spec<NC, NM> s;
+    s.dom_node = gi.node;
+    s.static_domain = a.info[gi.node].stat;
+    for (std::size_t c = 0; c < NC; ++c) {
+        std::size_t n = a.closure[gi.cbegin + c];
+        entry_spec& e = s.closure[c];
+        e.role = a.role[gi.cbegin + c];
+        e.node = e.role == entry_role::load_transposed ? a.info[n].arg[0] : n;
+        e.shape_node = n;
+        e.op = a.info[n].op;
+        e.nreads = a.info[n].nreads;
+        e.indexes_columns = a.info[n].indexes_columns;
+        for (std::size_t k = 0; k < e.nreads; ++k) e.argpos[k] = a.pos(g, a.info[n].arg[k]);
+    }
+    for (std::size_t m = 0; m < NM; ++m) {
+        std::size_t n = a.members[gi.mbegin + m];
+        member_spec& ms = s.members[m];
+        ms.node = n;
+        ms.elementwise = a.info[n].cat == category::elementwise;
+        ms.is_sum = a.info[n].is_sum;
+        ms.op = a.info[n].op;
+        ms.argpos = a.pos(g, ms.elementwise ? n : a.info[n].arg[0]);
+        if (!ms.elementwise && !ms.is_sum) ms.mask_bit = s.npartial++;
+    }
+    return s;
+}
+
 template <class Nodes, class Outputs>
 struct plan;
 
@@ -407,9 +506,23 @@ struct plan<type_list<Ns...>, type_list<Os...>> {
     using nodes = type_list<Ns...>;
     using outputs = type_list<Os...>;
     static constexpr std::size_t size = sizeof...(Ns);
+    using ops = typename ops_of<nodes>::type;
     static constexpr analysis<size> a = analyze(std::array<node_info, size>{
-        info_of<Ns, nodes, outputs>()...});
+        info_of<Ns, nodes, outputs, ops>()...});
     static_assert(!a.unsupported_layout, "tapeless: internal: a transpose of a transpose reached the planner");
+
+    // Per group, the spec of its kernel; a GEMM group gets a placeholder loop spec and vice versa,
+    // so both can be named uniformly (neither placeholder is ever run).
+    template <std::size_t G>
+    static constexpr auto loop = [] {
+        if constexpr (a.groups[G].gemm) return loop_spec<1, 1>{};
+        else return make_loop_spec<a.groups[G].cend - a.groups[G].cbegin, a.groups[G].mend - a.groups[G].mbegin>(a, G);
+    }();
+    template <std::size_t G>
+    static constexpr gemm_spec gemm = a.groups[G].gemm
+        ? gemm_spec{a.groups[G].node, a.gemm_a[a.groups[G].node], a.gemm_b[a.groups[G].node],
+                    a.ta[a.groups[G].node], a.tb[a.groups[G].node]}
+        : gemm_spec{0, 0, 0, false, false};
 
     //! Number of kernels (GEMM calls and fused loops) one evaluation runs.
     static constexpr std::size_t kernel_count = a.ngroups;

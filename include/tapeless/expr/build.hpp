@@ -6,8 +6,6 @@
 
 #include "node.hpp"
 
-#include <boost/hana/unpack.hpp>
-
 #include <array>
 #include <type_traits>
 
@@ -23,17 +21,17 @@ inline constexpr int max_scalar_id<scalar<T, Id>> = Id;
 template <class Op, class... A>
 inline constexpr int max_scalar_id<node<Op, A...>> = std::max({-1, max_scalar_id<A>...});
 
-template <int K, class E>
+template <int Shift, class E>
 constexpr auto shift_scalars(E const& e) {
-    if constexpr (K == 0 || max_scalar_id<E> < 0) {
+    if constexpr (Shift == 0 || max_scalar_id<E> < 0) {
         return e;
     } else if constexpr (is_scalar_v<E>) {
-        return scalar<typename E::value_type, E::id + K>{e.value};
+        return scalar<typename E::value_type, E::id + Shift>{e.value};
     } else {
         return [&]<class Op, class... A>(node<Op, A...> const& n) {
-            return boost::hana::unpack(n.args, [](auto const&... a) {
-                return tapeless::make_node<Op>(detail::shift_scalars<K>(a)...);
-            });
+            return [&]<std::size_t... K>(std::index_sequence<K...>) {
+                return tapeless::make_node<Op>(detail::shift_scalars<Shift>(tapeless::arg<K>(n))...);
+            }(std::index_sequence_for<A...>{});
         }(e);
     }
 }

@@ -7,9 +7,6 @@
 #include "../ops/traits.hpp"
 #include "leaf.hpp"
 
-#include <boost/hana/at.hpp>
-#include <boost/hana/tuple.hpp>
-
 #include <algorithm>
 #include <type_traits>
 #include <utility>
@@ -30,6 +27,29 @@ struct common_value<T, Ts...> {
 };
 } // namespace detail
 
+namespace detail {
+// A node's arguments as a plain aggregate (ops take one to three). Not hana::tuple or std::tuple:
+// their constructor templates make every copy of a node an overload resolution over the whole
+// nested type, which dominated the compile time of deep networks (measured: RESULTS.md).
+template <class... A>
+struct args;
+template <class A0>
+struct args<A0> {
+    A0 a0;
+};
+template <class A0, class A1>
+struct args<A0, A1> {
+    A0 a0;
+    A1 a1;
+};
+template <class A0, class A1, class A2>
+struct args<A0, A1, A2> {
+    A0 a0;
+    A1 a1;
+    A2 a2;
+};
+} // namespace detail
+
 //! An op applied to arguments. Plain data: the op tag and the argument types are the graph; the
 //! arguments are held by value, and only leaves and scalars among them carry runtime state.
 template <class Op, class... Args>
@@ -39,7 +59,8 @@ struct node {
     using value_type = typename detail::common_value<typename Args::value_type...>::type;
     static constexpr shape static_shape = infer_shape(Op::shape, Args::static_shape...).value;
 
-    boost::hana::tuple<Args...> args;
+    static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= 3, "tapeless: ops take one to three arguments");
+    detail::args<Args...> args;
 };
 
 template <class E>
@@ -80,7 +101,9 @@ concept expression = is_node_v<E> || is_leaf_v<E> || is_scalar_v<E> || is_consta
 //! The K-th argument of a node.
 template <std::size_t K, class N>
 constexpr auto const& arg(N const& n) {
-    return boost::hana::at_c<K>(n.args);
+    if constexpr (K == 0) return n.args.a0;
+    else if constexpr (K == 1) return n.args.a1;
+    else return n.args.a2;
 }
 template <std::size_t K, class N>
 using arg_t = std::remove_cvref_t<decltype(tapeless::arg<K>(std::declval<N const&>()))>;
@@ -106,7 +129,7 @@ constexpr void check_static_shapes() {
 template <class Op, expression... Args>
 constexpr node<Op, Args...> make_node(Args const&... args) {
     check_static_shapes<Op, Args...>();
-    return {boost::hana::tuple<Args...>(args...)};
+    return {{args...}};
 }
 
 } // namespace tapeless

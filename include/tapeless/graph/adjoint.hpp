@@ -41,7 +41,7 @@ struct contribution {
     using type = zero;
 };
 template <class Root, class N, class P, std::size_t K>
-    requires(std::is_same_v<arg_t<K, P>, N> && P::op::reads(K))
+    requires(TAPELESS_SAME(arg_t<K, P>, N) && P::op::reads(K))
 struct contribution<Root, N, P, K> {
     using type = std::remove_cvref_t<decltype(adjoint_rule<typename P::op>::template apply<K>(
         std::declval<P const&>(), std::declval<typename adjoint<Root, P>::type const&>()))>;
@@ -60,7 +60,7 @@ struct from {
     using type = zero;
 };
 template <class Root, class N, class Op, class... A>
-    requires(std::is_same_v<A, N> || ...)
+    requires(TAPELESS_SAME(A, N) || ...)
 struct from<Root, N, node<Op, A...>> : contributions_of<Root, N, node<Op, A...>> {};
 
 template <class Root, class N, class Nodes>

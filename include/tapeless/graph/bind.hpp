@@ -8,11 +8,10 @@
 #include "../error.hpp"
 #include "../expr/node.hpp"
 
-#include <boost/hana/for_each.hpp>
-#include <boost/hana/unpack.hpp>
-
 #include <array>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 namespace tapeless {
 
@@ -25,6 +24,23 @@ struct bindings {
     std::array<T, size> values{};
     std::array<bool, size> bound{};
 };
+
+namespace detail {
+template <class N>
+struct is_bound_leaf : std::bool_constant<is_leaf_v<N> || is_scalar_v<N>> {};
+} // namespace detail
+
+//! The leaves and scalars of a node list: what bindings are keyed by. A short list of short types,
+//! where the node list itself holds every derived expression.
+template <class Nodes>
+struct leaves_of;
+template <class... Ns>
+struct leaves_of<detail::type_list<Ns...>> {
+    using type = typename detail::merge_all<
+        std::conditional_t<detail::is_bound_leaf<Ns>::value, detail::type_list<Ns>, detail::type_list<>>...>::type;
+};
+template <class Nodes>
+using leaves_t = typename leaves_of<Nodes>::type;
 
 namespace detail {
 // Names are in the types, so two distinct leaf types with one name are a mistake caught here.
@@ -49,7 +65,8 @@ constexpr bool leaf_names_unique(type_list<Ns...>) {
 template <class T, class Nodes, class E>
 void collect(E const& e, bindings<T, Nodes>& b) {
     if constexpr (is_node_v<E>) {
-        boost::hana::for_each(e.args, [&](auto const& a) { tapeless::collect(a, b); });
+        [&]<std::size_t... K>(std::index_sequence<K...>) { (tapeless::collect(tapeless::arg<K>(e), b), ...); }(
+            std::make_index_sequence<E::arity>{});
     } else if constexpr (is_leaf_v<E> || is_scalar_v<E>) {
         constexpr std::size_t i = detail::index_of_v<E, Nodes>;
         if constexpr (i == detail::npos) {

@@ -19,7 +19,7 @@ template <expression Loss, expression... Wrt>
 auto grad(Loss const& loss, Wrt const&... wrt) {
     (check_wrt<Loss, Wrt>(), ...);
     using T = typename Loss::value_type;
-    bindings<T, nodes_t<Loss>> b;
+    bindings<T, leaves_t<nodes_t<Loss>>> b;
     tapeless::collect(loss, b);
     (tapeless::collect(wrt, b), ...);
     return std::tuple{tapeless::rebind<gradient_t<Loss, Wrt>>(b)...};
@@ -33,10 +33,10 @@ auto hvp(Loss const& loss, W const& w, V const& v) {
     static_assert(is_leaf_v<V>, "tapeless: hvp: the direction v must be a leaf (input<\"v\">)");
     using T = typename Loss::value_type;
     using inner = node<op::sum, node<op::mul, gradient_t<Loss, W>, V>>;
-    bindings<T, nodes_t<inner>> b;
+    bindings<T, leaves_t<nodes_t<inner>>> b;
     tapeless::collect(loss, b);
     tapeless::collect(v, b);
-    return std::get<0>(grad(tapeless::rebind<inner>(b), w));
+    return std::get<0>(tapeless::grad(tapeless::rebind<inner>(b), w));
 }
 
 } // namespace tapeless

@@ -3,6 +3,7 @@
 #ifndef TAPELESS_GRAPH_SYMBOLIC_SHAPE_HPP
 #define TAPELESS_GRAPH_SYMBOLIC_SHAPE_HPP
 
+#include "../detail/type_list.hpp"
 #include "../expr/node.hpp"
 
 #include <cstddef>
@@ -122,7 +123,7 @@ using shape_t = typename detail::shape<E>::type;
 
 //! True when A and B have the same extents for every binding of the leaves.
 template <class A, class B>
-inline constexpr bool same_shape_v = std::is_same_v<shape_t<A>, shape_t<B>>;
+inline constexpr bool same_shape_v = TAPELESS_SAME(shape_t<A>, shape_t<B>);
 
 } // namespace tapeless::sym
 

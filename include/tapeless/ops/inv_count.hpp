@@ -15,6 +15,7 @@ struct inv_count : op_base {
     static constexpr op_kind kind = op_kind::shape_only;
     static constexpr shape_rule shape = shape_rule::scalar;
     static constexpr bool reads(std::size_t) { return false; }
+    static constexpr count_of count = Of;
     template <class T>
     static constexpr T value(tapeless::shape s) {
         std::size_t n = Of == count_of::size ? s.rows * s.cols : Of == count_of::rows ? s.rows : s.cols;
