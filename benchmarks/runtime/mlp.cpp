@@ -1,8 +1,12 @@
 // One training step (forward + backward, no update) of the seed network, float, one thread:
-// tapeless `compile` (runtime and static extents) beside the hand-written backprop on the same
-// GEMM. Counters: GFLOP/s of the step's GEMM work and heap allocations per step.
+// tapeless `compile` (runtime and static extents) and the runtime tape `tapeless::tape` beside the
+// hand-written backprop on the same GEMM. Counters: GFLOP/s of the step's GEMM work, heap
+// allocations per step and the process's peak resident memory so far (scripts/bench.sh runs each
+// row in its own process, so there it is the row's peak).
 #define TAPELESS_TEST_DEFINE_ALLOC_COUNTER
 #include "problems/mlp.hpp"
+#include "problems/mlp_tape.hpp"
+#include "problems/peak_rss.hpp"
 #include "support/alloc_counter.hpp"
 
 #include <tapeless/tapeless.hpp>
@@ -19,6 +23,7 @@ void report(benchmark::State& state, double flops, std::uint64_t allocations) {
                                                    benchmark::Counter::kIs1000);
     state.counters["allocs/step"] =
         benchmark::Counter(double(allocations), benchmark::Counter::kAvgIterations);
+    state.counters["peak_RSS_MiB"] = tl::bench::peak_rss_mib();
 }
 
 // The step's GEMM work: forward 2NDH + 2NHO, backward 2NHO (gw2) + 2NHO (dh1) + 2NDH (gw1).
@@ -51,6 +56,17 @@ void BM_seed_handwritten(benchmark::State& state) {
     tl::bench::fill_mlp_data(p);
     tl::bench::handwritten_mlp<float> net(n, d, h, o);
     net.step(p);
+    tl::test::count_allocations c;
+    for (auto _ : state) benchmark::DoNotOptimize(net.step(p));
+    report(state, flops_of(n, d, h, o), c.count());
+}
+
+void BM_seed_tape(benchmark::State& state) {
+    std::size_t n = state.range(0), d = state.range(1), h = state.range(2), o = state.range(3);
+    mlp_data<float> p(n, d, h, o);
+    tl::bench::fill_mlp_data(p);
+    tl::bench::tape_mlp<float> net;
+    net.step(p); // the tape's arena grows to the step's size here; later steps reuse it
     tl::test::count_allocations c;
     for (auto _ : state) benchmark::DoNotOptimize(net.step(p));
     report(state, flops_of(n, d, h, o), c.count());
@@ -96,7 +112,16 @@ void seed_sizes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_seed_tapeless)->Apply(seed_sizes);
 BENCHMARK(BM_seed_handwritten)->Apply(seed_sizes);
-BENCHMARK(BM_seed_tapeless_static<8, 4, 3, 1>)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_seed_tapeless_static<64, 784, 50, 1>)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_seed_tape)->Apply(seed_sizes);
+// Static extents at every size: named like the runtime rows (the template arguments are the args).
+#define TAPELESS_BENCH_STATIC(n, d, h, o)                                                              \
+    BENCHMARK(BM_seed_tapeless_static<n, d, h, o>)                                                      \
+        ->Name("BM_seed_tapeless_static/N:" #n "/D:" #d "/H:" #h "/O:" #o)                             \
+        ->Unit(benchmark::kMicrosecond)
+TAPELESS_BENCH_STATIC(8, 4, 3, 1);
+TAPELESS_BENCH_STATIC(64, 784, 50, 1);
+TAPELESS_BENCH_STATIC(1000, 784, 50, 1);
+TAPELESS_BENCH_STATIC(10000, 784, 50, 1);
+TAPELESS_BENCH_STATIC(256, 784, 256, 10);
 
 BENCHMARK_MAIN();

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# The benchmark suite in one command, on Debian 12 (as root, or with sudo), writing
+# benchmarks/RESULTS.md and benchmarks/results_time_per_step.svg:
+#   1. install the packages (apt): google-benchmark, OpenBLAS, g++/clang, and libtorch-dev when
+#      available (its failure is ignored: the libtorch rows are then left out)
+#   2. build-bench/        Release, -march=native, tapeless's portable GEMM: every runtime benchmark
+#                          (mlp, classic, gemm, and libtorch when find_package(Torch) succeeds)
+#      build-bench-cblas/  the same with tapeless routed to CBLAS (OpenBLAS): the seed rows again
+#   3. run every benchmark row in its own process (so peak RSS is the row's), single thread,
+#      --benchmark_repetitions, aggregates only, JSON; GEMM and libtorch twice: with OpenBLAS as the
+#      environment configures it, and without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (its own choice of
+#      kernels for this CPU)
+#   4. compile cost: /usr/bin/time -v of g++ and clang++ -O2 on benchmarks/compile/seed_step.cpp
+#      and on benchmarks/compile/mlp_depth.cpp for each depth L, each under a timeout
+#   5. benchmarks/report.py: the tables, ratios, targets and the plot
+# Environment:
+#   TAPELESS_BENCH_DEPTHS       depths L of mlp_depth.cpp (default "2 4 8 16 32")
+#   TAPELESS_BENCH_TIMEOUT      seconds per compile before it is recorded as "timeout" (default 600)
+#   TAPELESS_BENCH_REPETITIONS  --benchmark_repetitions (default 5)
+#   TAPELESS_BENCH_MIN_TIME     --benchmark_min_time per repetition, seconds (default 0.5)
+#   TAPELESS_BENCH_CPU          pin every run to this core with taskset (default: no pinning)
+#   TAPELESS_BENCH_FILTER       only rows whose name matches this regex (default: all)
+#   TAPELESS_BENCH_OUT          raw results directory (default build-bench/results)
+#   TAPELESS_JOBS               build parallelism (default nproc); TAPELESS_SKIP_APT=1 skips step 1
+#   TAPELESS_SKIP_BUILD=1, TAPELESS_SKIP_RUN=1, TAPELESS_SKIP_COMPILE=1 skip steps 2, 3, 4
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+jobs="${TAPELESS_JOBS:-$(nproc)}"
+depths="${TAPELESS_BENCH_DEPTHS:-2 4 8 16 32}"
+timeout_s="${TAPELESS_BENCH_TIMEOUT:-600}"
+reps="${TAPELESS_BENCH_REPETITIONS:-5}"
+min_time="${TAPELESS_BENCH_MIN_TIME:-0.5}"
+filter="${TAPELESS_BENCH_FILTER:-.}"
+out="${TAPELESS_BENCH_OUT:-build-bench/results}"
+only="" # run_rows: only rows whose name contains this
+command_line="bash scripts/bench.sh $*"
+for v in TAPELESS_BENCH_DEPTHS TAPELESS_BENCH_TIMEOUT TAPELESS_BENCH_REPETITIONS TAPELESS_BENCH_MIN_TIME \
+         TAPELESS_BENCH_CPU TAPELESS_BENCH_FILTER TAPELESS_SKIP_APT TAPELESS_SKIP_BUILD TAPELESS_SKIP_RUN \
+         TAPELESS_SKIP_COMPILE; do
+    [[ -n "${!v:-}" ]] && command_line="$v=\"${!v}\" $command_line"
+done
+start=$SECONDS
+step() { printf '\n==> [%4ds] %s\n' "$((SECONDS - start))" "$*"; }
+run() { printf '+ %s\n' "$*"; "$@"; }
+
+if [[ "${TAPELESS_SKIP_APT:-0}" != 1 ]]; then
+    sudo=()
+    if [[ "$(id -u)" -ne 0 ]]; then
+        command -v sudo >/dev/null || { echo "bench.sh: run as root or install sudo" >&2; exit 1; }
+        sudo=(sudo)
+    fi
+    step "installing packages"
+    run "${sudo[@]}" apt-get update
+    run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        cmake ninja-build g++ clang libboost-dev libopenblas-dev libbenchmark-dev time python3 util-linux coreutils
+    # Optional: PyTorch's C++ library for the libtorch rows (large; its absence only drops those rows).
+    run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libtorch-dev ||
+        echo "bench.sh: libtorch-dev not installed, the libtorch rows are left out"
+fi
+
+if [[ "${TAPELESS_SKIP_BUILD:-0}" != 1 ]]; then
+    step "configure and build build-bench/ (g++, Release, portable GEMM backend)"
+    run cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+        -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_BENCHMARKS=ON -DTAPELESS_BUILD_TESTS=OFF \
+        -DTAPELESS_BUILD_EXAMPLES=OFF
+    run cmake --build build-bench -j "$jobs" --target tapeless.benchmarks
+    step "configure and build build-bench-cblas/ (g++, Release, CBLAS GEMM backend): the seed rows"
+    run cmake -S . -B build-bench-cblas -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+        -DTAPELESS_WITH_BLAS=ON -DTAPELESS_GEMM_BACKEND=cblas -DTAPELESS_BUILD_BENCHMARKS=ON \
+        -DTAPELESS_BENCH_LIBTORCH=OFF -DTAPELESS_BUILD_TESTS=OFF -DTAPELESS_BUILD_EXAMPLES=OFF
+    run cmake --build build-bench-cblas -j "$jobs" --target tapeless.bench.mlp
+fi
+
+mkdir -p "$out"
+cat /proc/loadavg > "$out/loadavg_start.txt"
+# The benchmarks' exact compile commands, for the report.
+for d in build-bench build-bench-cblas; do
+    [[ -f "$d/build.ninja" ]] && ninja -C "$d" -t commands tapeless.bench.mlp 2>/dev/null | grep -m1 'runtime/mlp.cpp' |
+        sed "s|^|$d: |"
+done > "$out/build_flags.txt" || true
+
+# run_rows <label> <binary> [env args...]: each row of <binary> in its own process.
+run_rows() {
+    local label="$1" bin="$2"
+    shift 2
+    [[ -x "$bin" ]] || { echo "bench.sh: $bin not built, skipping $label"; return 0; }
+    mkdir -p "$out/runtime/$label"
+    local pin=()
+    [[ -n "${TAPELESS_BENCH_CPU:-}" ]] && pin=(taskset -c "$TAPELESS_BENCH_CPU")
+    local names
+    names=$("$bin" --benchmark_list_tests=true --benchmark_filter="$filter")
+    while IFS= read -r name; do
+        [[ -n "$name" && "$name" == *"$only"* ]] || continue
+        local file="$out/runtime/$label/$(printf '%s' "$name" | tr -c 'A-Za-z0-9_.-' '_')"
+        local regex
+        regex="^$(printf '%s' "$name" | sed 's/[][\.*^$+?(){}|]/\\&/g')\$"
+        printf '  %-14s %s\n' "$label" "$name"
+        env "$@" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/time -v -o "$file.time" \
+            "${pin[@]}" "$bin" --benchmark_filter="$regex" --benchmark_repetitions="$reps" \
+            --benchmark_min_time="$min_time" --benchmark_report_aggregates_only=true \
+            --benchmark_out="$file.json" --benchmark_out_format=json --benchmark_format=console \
+            > "$file.log" 2>&1 || echo "bench.sh: $name failed (see $file.log)"
+    done <<< "$names"
+}
+
+if [[ "${TAPELESS_SKIP_RUN:-0}" != 1 ]]; then
+    rm -rf "$out/runtime"
+    auto=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+    step "runtime benchmarks, one process per row (repetitions $reps, min time $min_time s)"
+    run_rows mlp build-bench/benchmarks/tapeless.bench.mlp
+    run_rows mlp-cblas build-bench-cblas/benchmarks/tapeless.bench.mlp "${auto[@]}"
+    run_rows classic build-bench/benchmarks/tapeless.bench.classic
+    run_rows gemm build-bench/benchmarks/tapeless.bench.gemm
+    # OpenBLAS choosing its own kernels: only the rows OpenBLAS computes.
+    only=/cblas/ run_rows gemm-auto build-bench/benchmarks/tapeless.bench.gemm "${auto[@]}"
+    run_rows libtorch build-bench/benchmarks/tapeless.bench.libtorch
+    run_rows libtorch-auto build-bench/benchmarks/tapeless.bench.libtorch "${auto[@]}"
+fi
+
+# compile_one <what> <compiler> <L or -> <source> [defines...]: one line of compile.tsv.
+compile_one() {
+    local what="$1" cxx="$2" depth="$3" src="$4"
+    shift 4
+    local log="$out/compile/${what}_${cxx}_${depth}.time"
+    printf '  %-10s %-8s L=%-3s ' "$what" "$cxx" "$depth"
+    local status=ok
+    /usr/bin/time -v -o "$log" timeout "$timeout_s" "$cxx" -std=c++20 -O2 -I include "$@" -c "$src" \
+        -o /dev/null 2> "$out/compile/${what}_${cxx}_${depth}.err" || status=$?
+    if [[ "$status" == 124 ]]; then status=timeout; elif [[ "$status" != ok ]]; then status="error($status)"; fi
+    local secs kb
+    secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; ++i) s = s * 60 + t[i]; print s}' "$log")
+    kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+    printf '%s s, %s KiB, %s\n' "$secs" "$kb" "$status"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$cxx" "$depth" "$secs" "$kb" "$status" >> "$out/compile.tsv"
+}
+
+if [[ "${TAPELESS_SKIP_COMPILE:-0}" != 1 ]]; then
+    step "compile cost (-O2, timeout $timeout_s s per compile; depths: $depths)"
+    rm -rf "$out/compile" "$out/compile.tsv"
+    mkdir -p "$out/compile"
+    printf 'what\tcompiler\tL\tseconds\tmax_rss_kib\tstatus\n' > "$out/compile.tsv"
+    for cxx in g++ clang++; do compile_one seed_step "$cxx" - benchmarks/compile/seed_step.cpp; done
+    # Depths in increasing order: once a compiler times out at some L, deeper L are not tried with it.
+    declare -A gave_up=()
+    for depth in $depths; do
+        for cxx in g++ clang++; do
+            if [[ -n "${gave_up[$cxx]:-}" ]]; then
+                printf '  %-10s %-8s L=%-3s skipped (timeout at L=%s)\n' mlp_depth "$cxx" "$depth" "${gave_up[$cxx]}"
+                printf 'mlp_depth\t%s\t%s\t\t\tskipped (timeout at L=%s)\n' "$cxx" "$depth" "${gave_up[$cxx]}" >> "$out/compile.tsv"
+                continue
+            fi
+            compile_one mlp_depth "$cxx" "$depth" benchmarks/compile/mlp_depth.cpp -DTAPELESS_DEPTH="$depth"
+            [[ "$(tail -n1 "$out/compile.tsv" | cut -f6)" == timeout ]] && gave_up[$cxx]=$depth
+        done
+    done
+fi
+
+cat /proc/loadavg > "$out/loadavg_end.txt"
+step "report"
+run python3 benchmarks/report.py --results "$out" --command "$command_line" \
+    --markdown benchmarks/RESULTS.md --svg benchmarks/results_time_per_step.svg
+echo "bench.sh: done in $((SECONDS - start)) s"
