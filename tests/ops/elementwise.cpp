@@ -8,13 +8,9 @@
 
 namespace tl = tapeless;
 using tl::test::check_gradients;
+using tl::test::rnd;
 
 namespace {
-tl::Tensor<double> rnd(std::size_t r, std::size_t c, std::uint64_t seed, double lo = -1, double hi = 1) {
-    tl::Tensor<double> t(r, c);
-    tl::test::fill_uniform(t, seed, lo, hi);
-    return t;
-}
 // Values away from 0, where relu and step have their kink.
 tl::Tensor<double> away_from_zero(std::size_t r, std::size_t c, std::uint64_t seed) {
     auto t = rnd(r, c, seed);

@@ -10,13 +10,9 @@
 
 namespace tl = tapeless;
 using tl::test::check_gradients;
+using tl::test::rnd;
 
 namespace {
-tl::Tensor<double> rnd(std::size_t r, std::size_t c, std::uint64_t seed, double lo = -1, double hi = 1) {
-    tl::Tensor<double> t(r, c);
-    tl::test::fill_uniform(t, seed, lo, hi);
-    return t;
-}
 tl::Tensor<double> labels_for(std::size_t n, std::size_t classes, std::uint64_t seed) {
     tl::Tensor<double> t(n, 1);
     tl::test::rng g(seed);

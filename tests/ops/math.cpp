@@ -9,13 +9,9 @@
 
 namespace tl = tapeless;
 using tl::test::check_gradients;
+using tl::test::rnd;
 
 namespace {
-tl::Tensor<double> rnd(std::size_t r, std::size_t c, std::uint64_t seed, double lo = -1, double hi = 1) {
-    tl::Tensor<double> t(r, c);
-    tl::test::fill_uniform(t, seed, lo, hi);
-    return t;
-}
 // Values at least `gap` away from every kink in `kinks`.
 tl::Tensor<double> away_from(std::initializer_list<double> kinks, std::size_t r, std::size_t c, std::uint64_t seed,
                              double gap = 0.05) {

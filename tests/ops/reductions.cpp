@@ -8,14 +8,7 @@
 
 namespace tl = tapeless;
 using tl::test::check_gradients;
-
-namespace {
-tl::Tensor<double> rnd(std::size_t r, std::size_t c, std::uint64_t seed, double lo = -1, double hi = 1) {
-    tl::Tensor<double> t(r, c);
-    tl::test::fill_uniform(t, seed, lo, hi);
-    return t;
-}
-} // namespace
+using tl::test::rnd;
 
 BOOST_AUTO_TEST_SUITE(ops_reductions)
 

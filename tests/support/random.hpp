@@ -58,6 +58,13 @@ Tensor<T> random_uniform(std::size_t rows, std::size_t cols, std::uint64_t seed,
     return t;
 }
 
+//! A fresh r x c double tensor, uniform on [lo, hi), reproducible from `seed`: the tests' shorthand.
+inline Tensor<double> rnd(std::size_t r, std::size_t c, std::uint64_t seed, double lo = -1, double hi = 1) {
+    Tensor<double> t(r, c);
+    fill_uniform(t, seed, lo, hi);
+    return t;
+}
+
 } // namespace tapeless::test
 
 #endif
