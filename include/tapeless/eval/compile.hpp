@@ -131,7 +131,10 @@ private:
                                             : infer_shape(f.rule, args[0], args[1], args[2]);
             if (!r.ok()) {
                 std::string msg = std::string("tapeless: ") + f.name + ": shapes";
-                for (std::size_t k = 0; k < f.nargs; ++k) msg += (k ? " and " : " ") + to_string(args[k]);
+                for (std::size_t k = 0; k < f.nargs; ++k) {
+                    msg += k ? " and " : " "; // appended, not `literal + string`: GCC 12 -Wrestrict false positive
+                    msg += to_string(args[k]);
+                }
                 throw shape_error(msg + ": " + r.error);
             }
             s_.shapes[i] = r.value;

@@ -34,11 +34,11 @@ std::string print(int parent) {
     if constexpr (is_leaf_v<E>) {
         return std::string(E::name.view());
     } else if constexpr (is_scalar_v<E>) {
-        return "s" + std::to_string(E::id);
+        return std::string("s") + std::to_string(E::id);
     } else if constexpr (is_constant_v<E>) {
         return [](auto c) {
             return []<long N, long D>(constant<N, D>) {
-                return D == 1 ? std::to_string(N) : "(" + std::to_string(N) + "/" + std::to_string(D) + ")";
+                return D == 1 ? std::to_string(N) : std::string("(") + std::to_string(N) + "/" + std::to_string(D) + ")";
             }(c);
         }(E{});
     } else {
@@ -51,17 +51,17 @@ std::string print(int parent) {
         } else if constexpr (is_op_v<E, op::matmul>) {
             s = print<arg_t<0, E>>(p) + "·" + print<arg_t<1, E>>(p + 1);
         } else if constexpr (is_op_v<E, op::neg>) {
-            s = "-" + print<arg_t<0, E>>(p);
+            s = std::string("-") + print<arg_t<0, E>>(p);
         } else if constexpr (is_op_v<E, op::transpose>) {
             s = print<arg_t<0, E>>(4) + "ᵀ";
         } else {
             s = std::string(Op::name) + "(";
             [&]<std::size_t... K>(std::index_sequence<K...>) {
-                ((s += (K ? ", " : "") + print<arg_t<K, E>>(0)), ...);
+                ((s += K ? ", " : "", s += print<arg_t<K, E>>(0)), ...);
             }(std::make_index_sequence<E::arity>{});
             s += ")";
         }
-        return p < parent ? "(" + s + ")" : s;
+        return p < parent ? std::string("(") + s + ")" : s;
     }
 }
 } // namespace detail

@@ -106,11 +106,11 @@ public:
         if (slots_.empty()) return allocate(pairs);
         auto fail = [&](std::string what) { throw binding_error(std::string("tapeless: ") + optimizer + ": " + what); };
         if (pairs.size() != slots_.size())
-            fail("step got " + std::to_string(pairs.size()) + " pairs, the first step had " +
+            fail(std::string("step got ") + std::to_string(pairs.size()) + " pairs, the first step had " +
                  std::to_string(slots_.size()) + " (call reset() to start over)");
         for (std::size_t i = 0; i < pairs.size(); ++i) {
             if (pairs[i].param != slots_[i].param)
-                fail("pair " + std::to_string(i + 1) +
+                fail(std::string("pair ") + std::to_string(i + 1) +
                      " is not the parameter tensor it was at the first step (call reset() to start over)");
             if (pairs[i].param_shape.size() != slots_[i].size)
                 throw shape_error(std::string("tapeless: ") + optimizer + ": pair " + std::to_string(i + 1) +

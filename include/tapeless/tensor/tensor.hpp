@@ -40,7 +40,7 @@ struct extents_holder {
     constexpr extents_holder() = default;
     explicit constexpr extents_holder(std::size_t r, std::size_t c) : rows_(r), cols_(c) {
         if ((R != dynamic && r != R) || (C != dynamic && c != C))
-            throw shape_error("tapeless: tensor: shape " + to_string({r, c}) +
+            throw shape_error(std::string("tapeless: tensor: shape ") + to_string({r, c}) +
                               " does not fit static shape " + to_string({R, C}));
     }
     [[nodiscard]] constexpr std::size_t rows() const { return rows_.get(); }
