@@ -47,3 +47,29 @@ BOOST_AUTO_TEST_CASE(lin_and_mse) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(ops_matmul_edges)
+
+// A statically 1 x 1 product: its adjoint is the constant 1, which a GEMM cannot read unless it
+// gets a buffer (found by the random-graph checks).
+BOOST_AUTO_TEST_CASE(static_inner_product) {
+    tl::Tensor<double, 1, 2> a{{0.5, -1.0}};
+    tl::Tensor<double, 2, 1> b{{2.0}, {3.0}};
+    auto A = tl::param<"a">(a);
+    auto B = tl::param<"b">(b);
+    auto [v, ga, gb] = tl::value_and_grad(tl::sum(tl::matmul(A, B)) * 2.0, A, B);
+    BOOST_TEST(v == -4.0);
+    BOOST_TEST(ga(0, 1) == 6.0);
+    BOOST_TEST(gb(1, 0) == -2.0);
+}
+
+// The loss may be a leaf itself: its gradient is 1.
+BOOST_AUTO_TEST_CASE(loss_is_a_leaf) {
+    tl::Tensor<double, 1, 1> c{{0.5}};
+    auto C = tl::param<"c">(c);
+    auto [v, g] = tl::value_and_grad(tl::transpose(C), C);
+    BOOST_TEST(v == 0.5);
+    BOOST_TEST(g(0, 0) == 1.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

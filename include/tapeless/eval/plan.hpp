@@ -8,6 +8,7 @@
 #include "../detail/type_list.hpp"
 #include "../expr/node.hpp"
 #include "../config.hpp"
+#include "../ops/expand.hpp"
 
 #include <array>
 #include <cstddef>
@@ -26,7 +27,9 @@ inline constexpr bool immediate_v = is_scalar_v<N> || is_constant_v<N>;
 template <class Op, class... A>
 inline constexpr bool immediate_v<node<Op, A...>> = [] {
     if constexpr (Op::kind == op_kind::shape_only) return true;
-    else if constexpr (Op::kind != op_kind::elementwise || node<Op, A...>::static_shape != shape{1, 1}) return false;
+    // expand is how a value gets a buffer of its own (outputs, GEMM operands): never folded away.
+    else if constexpr (Op::kind != op_kind::elementwise || node<Op, A...>::static_shape != shape{1, 1} ||
+                       std::is_same_v<Op, op::expand>) return false;
     else return [] <std::size_t... K>(std::index_sequence<K...>) {
         return ((!Op::reads(K) || immediate_v<std::tuple_element_t<K, std::tuple<A...>>>) && ...);
     }(std::index_sequence_for<A...>{});
