@@ -58,4 +58,29 @@ BOOST_AUTO_TEST_CASE(views_over_caller_memory) {
     BOOST_TEST(tl::to_string(tl::shape{3, tl::dynamic}) == "3x?");
 }
 
+BOOST_AUTO_TEST_CASE(assignment_keeps_or_hands_over_storage) {
+    tl::Tensor<float> a(2, 3, 1.f), b(2, 3, 2.f), c(4, 1, 3.f);
+    float* storage = a.data();
+    a = b; // equal shapes: in place
+    BOOST_TEST(a.data() == storage);
+    BOOST_TEST(a(1, 2) == 2.f);
+    BOOST_TEST(b.data() != a.data());
+    a = c; // another shape: new storage
+    BOOST_TEST((a.shape() == tl::shape{4, 1}));
+    BOOST_TEST(a(3, 0) == 3.f);
+    float* moved = c.data();
+    tl::Tensor<float> d = std::move(c); // the source is left empty
+    BOOST_TEST(d.data() == moved);
+    BOOST_TEST(c.data() == nullptr);
+    BOOST_TEST(c.size() == 0u);
+    a = std::move(d);
+    BOOST_TEST(a.data() == moved);
+    BOOST_TEST(d.data() == nullptr);
+    auto src = a.source();
+    BOOST_TEST(*src.data == moved);
+    BOOST_TEST(*src.rows == 4u);
+    tl::Tensor<double, 2, 2> s;
+    BOOST_TEST(s.source().rows == nullptr); // static extents never change
+}
+
 BOOST_AUTO_TEST_SUITE_END()

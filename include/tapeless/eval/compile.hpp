@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 namespace tapeless {
@@ -63,15 +64,20 @@ public:
     explicit compiled(Loss const& loss, Wrt const&... wrt) {
         (check_wrt<Loss, Wrt>(), ...);
         using T = value_type;
-        bindings<T, leaves> b;
-        tapeless::collect(loss, b);
-        (tapeless::collect(wrt, b), ...);
-        bind(b);
+        tapeless::collect(loss, b_);
+        (tapeless::collect(wrt, b_), ...);
+        bind(b_);
         detail::choose_variants<plan, T>(s_);
+        bound_ = true;
     }
 
-    //! One evaluation: the loss and every requested gradient.
-    void operator()() { detail::run_plan<plan, value_type>(s_); }
+    //! One evaluation: the loss and every requested gradient. First checks that every `Tensor`
+    //! behind a leaf still has the storage and extents it was bound with; if not, binds again
+    //! (see `refresh`), so new storage or a smaller last minibatch is followed, never read stale.
+    void operator()() {
+        if (!current()) refresh();
+        detail::run_plan<plan, value_type>(s_);
+    }
 
     //! The loss of the last call (a 1 x 1 expression).
     [[nodiscard]] value_type value() const {
@@ -91,6 +97,46 @@ public:
     [[nodiscard]] std::size_t workspace_size() const { return workspace_size_; }
 
 private:
+    // Whether every tensor behind a leaf has the storage and extents the plan was bound with.
+    [[nodiscard]] bool current() const {
+        bool same = bound_;
+        for (std::size_t j = 0; j < leaves::size; ++j) {
+            auto const& src = b_.sources[j];
+            if (!src.tracked()) continue;
+            same = same && *src.data == b_.data[j] && (!src.rows || *src.rows == b_.shapes[j].rows) &&
+                   (!src.cols || *src.cols == b_.shapes[j].cols);
+        }
+        return same;
+    }
+
+    // Re-reads the tensors behind the leaves and binds again: new runtime extents are checked by
+    // every op's shape rule and throw `shape_error` before anything runs; an emptied (moved-from)
+    // tensor throws `binding_error` naming its leaf. The workspace grows only if it must.
+    void refresh() {
+        bound_ = false;
+        bindings<value_type, leaves> b = b_;
+        for (std::size_t j = 0; j < leaves::size; ++j) {
+            auto const& src = b.sources[j];
+            if (!src.tracked()) continue;
+            if (*src.data == nullptr)
+                throw binding_error("tapeless: the tensor bound as '" + std::string(leaf_names[j]) +
+                                    "' has no storage (moved from?)");
+            b.data[j] = *src.data;
+            if (src.rows) b.shapes[j].rows = *src.rows;
+            if (src.cols) b.shapes[j].cols = *src.cols;
+        }
+        bind(b);
+        detail::choose_variants<plan, value_type>(s_);
+        b_ = b;
+        bound_ = true;
+    }
+
+    static constexpr auto leaf_names = []<class... Ns>(detail::type_list<Ns...>) {
+        return std::array<std::string_view, sizeof...(Ns)>{[] {
+            if constexpr (is_leaf_v<Ns>) return Ns::name.view();
+            else return std::string_view{};
+        }()...};
+    }(leaves{});
     static constexpr std::size_t root_index = detail::index_of_v<root_type, nodes>;
     template <class W>
     static constexpr std::size_t gradient_index = detail::index_of_v<gradient_type<W>, nodes>;
@@ -155,7 +201,10 @@ private:
             size[i] = s_.shapes[i].size();
         }
         std::size_t total = detail::place_buffers<T>(size, wanted, a.group_of, a.last_use, offset);
-        workspace_ = detail::allocate_aligned<T>(total);
+        if (total > capacity_ || !workspace_) {
+            workspace_ = detail::allocate_aligned<T>(total);
+            capacity_ = total;
+        }
         workspace_size_ = total;
         for (std::size_t i = 0; i < n; ++i) {
             if (wanted[i]) s_.ptr[i] = workspace_.get() + offset[i];
@@ -165,7 +214,9 @@ private:
 
     detail::state<value_type, plan::size, plan::a.ngroups> s_;
     detail::aligned_ptr<value_type> workspace_;
-    std::size_t workspace_size_ = 0;
+    std::size_t workspace_size_ = 0, capacity_ = 0;
+    bindings<value_type, leaves> b_;
+    bool bound_ = false;
 };
 
 //! Plans `loss` and the gradients with respect to the leaves `wrt` once; see `compiled`.

@@ -31,7 +31,9 @@ namespace detail {
 template <fixed_string Name, leaf_kind Kind, tensor_like X>
 constexpr auto make_leaf(X const& x) {
     using T = std::remove_const_t<typename X::value_type>;
-    return leaf<Name, Kind, T, X::static_shape>{x.data(), x.rows(), x.cols()};
+    leaf<Name, Kind, T, X::static_shape> l{x.data(), x.rows(), x.cols()};
+    if constexpr (requires { x.source(); }) l.source = x.source();
+    return l;
 }
 } // namespace detail
 

@@ -6,6 +6,7 @@
 
 #include "../detail/fixed_string.hpp"
 #include "../tensor/shape.hpp"
+#include "../tensor/source.hpp"
 
 #include <cstddef>
 
@@ -28,6 +29,7 @@ struct leaf {
     T const* data = nullptr;
     std::size_t rows = S.rows == dynamic ? 0 : S.rows;
     std::size_t cols = S.cols == dynamic ? 0 : S.cols;
+    detail::tensor_source<T> source{}; // the tensor viewed, when it is one
 };
 
 //! A runtime scalar in an expression (`2.0f * x`). `Id` tells scalars apart: two scalars in one

@@ -23,6 +23,7 @@ struct bindings {
     std::array<shape, size> shapes{};
     std::array<T, size> values{};
     std::array<bool, size> bound{};
+    std::array<detail::tensor_source<T>, size> sources{};
 };
 
 namespace detail {
@@ -79,6 +80,7 @@ void collect(E const& e, bindings<T, Nodes>& b) {
             b.data[i] = e.data;
             b.shapes[i] = s;
             b.bound[i] = true;
+            if (e.source.tracked()) b.sources[i] = e.source;
         } else {
             b.values[i] = e.value;
             b.bound[i] = true;
@@ -91,7 +93,7 @@ template <class G, class T, class Nodes>
 G rebind(bindings<T, Nodes> const& b) {
     if constexpr (is_leaf_v<G>) {
         constexpr std::size_t i = detail::index_of_v<G, Nodes>;
-        return G{b.data[i], b.shapes[i].rows, b.shapes[i].cols};
+        return G{b.data[i], b.shapes[i].rows, b.shapes[i].cols, b.sources[i]};
     } else if constexpr (is_scalar_v<G>) {
         return G{b.values[detail::index_of_v<G, Nodes>]};
     } else if constexpr (is_node_v<G>) {

@@ -5,12 +5,14 @@
 
 #include "../error.hpp"
 #include "shape.hpp"
+#include "source.hpp"
 #include "storage.hpp"
 
 #include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <initializer_list>
+#include <utility>
 
 namespace tapeless {
 
@@ -45,6 +47,15 @@ struct extents_holder {
     }
     [[nodiscard]] constexpr std::size_t rows() const { return rows_.get(); }
     [[nodiscard]] constexpr std::size_t cols() const { return cols_.get(); }
+    // Where a runtime extent lives, so a leaf can notice a resize; null for a static one.
+    [[nodiscard]] constexpr std::size_t const* rows_address() const {
+        if constexpr (R == dynamic) return &rows_.value;
+        else return nullptr;
+    }
+    [[nodiscard]] constexpr std::size_t const* cols_address() const {
+        if constexpr (C == dynamic) return &cols_.value;
+        else return nullptr;
+    }
 
 private:
     [[no_unique_address]] extent<R> rows_;
@@ -88,9 +99,9 @@ public:
     static constexpr tapeless::shape static_shape{R, C};
 
     //! Static extents: a zeroed R x C tensor. Runtime extents: an empty 0 x 0 tensor.
-    Tensor() : data_(detail::allocate_aligned<T>(this->rows() * this->cols())) {}
+    Tensor() : data_(detail::allocate_aligned<T>(this->rows() * this->cols()).release()) {}
     Tensor(std::size_t rows, std::size_t cols)
-        : detail::extents_holder<R, C>(rows, cols), data_(detail::allocate_aligned<T>(rows * cols)) {}
+        : detail::extents_holder<R, C>(rows, cols), data_(detail::allocate_aligned<T>(rows * cols).release()) {}
     Tensor(std::size_t rows, std::size_t cols, T fill_value) : Tensor(rows, cols) { fill(fill_value); }
     //! Row by row: `Tensor<double> a{{1, 2}, {3, 4}}`.
     Tensor(std::initializer_list<std::initializer_list<T>> rows)
@@ -99,19 +110,36 @@ public:
         for (auto const& row : rows) {
             if (row.size() != this->cols())
                 throw shape_error("tapeless: tensor: ragged initializer list");
-            std::copy(row.begin(), row.end(), data_.get() + i++ * this->cols());
+            std::copy(row.begin(), row.end(), data_ + i++ * this->cols());
         }
     }
     Tensor(Tensor const& o) : Tensor(o.rows(), o.cols()) { std::copy_n(o.data(), o.size(), data()); }
-    Tensor(Tensor&&) noexcept = default;
+    //! Leaves `o` empty: null storage and, for runtime extents, 0 x 0.
+    Tensor(Tensor&& o) noexcept : detail::extents_holder<R, C>(o), data_(std::exchange(o.data_, nullptr)) {
+        o.forget_extents();
+    }
+    //! Equal shapes copy in place, as Eigen does: the storage stays where it is, so every leaf and
+    //! compiled step bound to this tensor reads the new values. Other shapes get new storage,
+    //! which a bound step notices before its next run.
     Tensor& operator=(Tensor const& o) {
-        if (this != &o) *this = Tensor(o);
+        if (this == &o) return *this;
+        if (shape() == o.shape()) std::copy_n(o.data(), o.size(), data());
+        else *this = Tensor(o);
         return *this;
     }
-    Tensor& operator=(Tensor&&) noexcept = default;
+    //! Takes `o`'s storage (a bound step notices and re-reads the pointer) and leaves `o` empty.
+    Tensor& operator=(Tensor&& o) noexcept {
+        if (this == &o) return *this;
+        release();
+        static_cast<detail::extents_holder<R, C>&>(*this) = o;
+        data_ = std::exchange(o.data_, nullptr);
+        o.forget_extents();
+        return *this;
+    }
+    ~Tensor() { release(); }
 
-    [[nodiscard]] T* data() { return data_.get(); }
-    [[nodiscard]] T const* data() const { return data_.get(); }
+    [[nodiscard]] T* data() { return data_; }
+    [[nodiscard]] T const* data() const { return data_; }
     [[nodiscard]] std::size_t size() const { return this->rows() * this->cols(); }
     [[nodiscard]] tapeless::shape shape() const { return {this->rows(), this->cols()}; }
     T& operator()(std::size_t i, std::size_t j) { return data_[i * this->cols() + j]; }
@@ -120,9 +148,22 @@ public:
     void fill(T v) { std::fill_n(data(), size(), v); }
     [[nodiscard]] TensorView<T, R, C> view() { return {data(), this->rows(), this->cols()}; }
     [[nodiscard]] TensorView<T const, R, C> view() const { return {data(), this->rows(), this->cols()}; }
+    //! Where this tensor's storage pointer and extents live (what leaves remember).
+    [[nodiscard]] detail::tensor_source<T> source() const {
+        return {&data_, this->rows_address(), this->cols_address()};
+    }
 
 private:
-    detail::aligned_ptr<T> data_;
+    // A raw owning pointer rather than a unique_ptr: `source()` hands out its address.
+    void release() noexcept {
+        if (data_) detail::aligned_delete{}(std::exchange(data_, nullptr));
+    }
+    void forget_extents() noexcept {
+        static_cast<detail::extents_holder<R, C>&>(*this) =
+            detail::extents_holder<R, C>(R == dynamic ? 0 : R, C == dynamic ? 0 : C);
+    }
+
+    T* data_ = nullptr;
 };
 
 } // namespace tapeless
