@@ -10,6 +10,7 @@
 #include "../config.hpp"
 #include "../ops/expand.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 
@@ -168,20 +169,25 @@ struct group_info {
 // it back (one write and one read of an N x H matrix saved per step in the seed).
 inline constexpr int max_inline_cost = 8;
 
+//! The planner's state: node facts in, kernels out. Filled by the named passes of `analyze`, each
+//! linear in nodes and edges (or n log n): the constant evaluator is slow and g++ caps its
+//! operation count, so a pass that rescans every node per node stops deep networks compiling.
 template <std::size_t N>
 struct analysis {
     std::array<node_info, N> info{};
     std::array<std::size_t, 2 * N> extent{}; // class of (node, dim): equal classes, equal extents
-    std::array<bool, N> live{}, buffer{}, alias{};
+    std::array<bool, N> live{}, buffer{}, alias{}, needs_buffer{};
     std::array<std::size_t, N> uses{}, group_of{}, last_use{};
     std::array<std::size_t, N> gemm_a{}, gemm_b{};
     std::array<bool, N> ta{}, tb{};
     std::size_t ngroups = 0;
     std::array<group_info, N + 1> groups{};
     std::array<std::size_t, N + 1> members{};
+    std::array<std::size_t, N + 1> member_argpos{}; // closure position of what a member stores
     std::size_t nclosure = 0;
     std::array<std::size_t, 4 * N + 4> closure{};
     std::array<entry_role, 4 * N + 4> role{};
+    std::array<std::array<std::size_t, max_arity>, 4 * N + 4> argpos{}; // compute entries' arguments
     bool unsupported_layout = false;
 
     constexpr std::size_t rows(std::size_t i) const { return extent[2 * i]; }
@@ -196,12 +202,7 @@ struct analysis {
     constexpr bool inline_node(std::size_t i) const {
         return info[i].cat == category::elementwise && !buffer[i];
     }
-    //! Position of node j in group g's closure.
-    constexpr std::size_t pos(std::size_t g, std::size_t j) const {
-        for (std::size_t c = groups[g].cbegin; c < groups[g].cend; ++c)
-            if (closure[c] == j) return c - groups[g].cbegin;
-        return npos;
-    }
+    constexpr bool member_of(std::size_t g, std::size_t i) const { return group_of[i] == g && !alias[i]; }
 };
 
 // Extent classes by union-find over (node, dim) slots: an op's shape rule says which extents are
@@ -220,13 +221,17 @@ constexpr std::array<std::size_t, 2 * N> extent_classes(std::array<node_info, N>
         if (a != b) parent[a > b ? a : b] = a < b ? a : b;
     };
     auto ext = [&](std::size_t i, int d) { return d ? info[i].stat.cols : info[i].stat.rows; };
-    // Static extents of one value share a class.
+    // Equal static extents share a class: sort the slots by extent, unite neighbours.
+    std::array<std::size_t, 2 * N> by_extent{};
+    std::size_t nstatic = 0;
     for (std::size_t k = 0; k < 2 * N; ++k)
-        for (std::size_t m = 0; m < k; ++m)
-            if (ext(k / 2, int(k % 2)) != dynamic && ext(k / 2, int(k % 2)) == ext(m / 2, int(m % 2))) {
-                unite(k, m);
-                break;
-            }
+        if (ext(k / 2, int(k % 2)) != dynamic) by_extent[nstatic++] = k;
+    std::sort(by_extent.begin(), by_extent.begin() + nstatic, [&](std::size_t x, std::size_t y) {
+        return ext(x / 2, int(x % 2)) < ext(y / 2, int(y % 2));
+    });
+    for (std::size_t k = 1; k < nstatic; ++k)
+        if (ext(by_extent[k] / 2, int(by_extent[k] % 2)) == ext(by_extent[k - 1] / 2, int(by_extent[k - 1] % 2)))
+            unite(by_extent[k], by_extent[k - 1]);
     // Two passes: a union found late (a matmul's inner extents) can settle an earlier broadcast.
     for (int pass = 0; pass < 2; ++pass)
         for (std::size_t i = 0; i < N; ++i) {
@@ -271,18 +276,22 @@ constexpr std::array<std::size_t, 2 * N> extent_classes(std::array<node_info, N>
     return parent;
 }
 
+//! Live nodes: those an output reads, directly or not.
 template <std::size_t N>
-constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
-    analysis<N> a;
-    a.info = info;
-    a.extent = extent_classes(info);
+constexpr void mark_live(analysis<N>& a) {
     for (std::size_t i = N; i-- > 0;) {
-        if (info[i].output) a.live[i] = true;
+        if (a.info[i].output) a.live[i] = true;
         if (!a.live[i]) continue;
-        for (std::size_t k = 0; k < info[i].nargs; ++k)
-            if (info[i].reads[k]) a.live[info[i].arg[k]] = true;
+        for (std::size_t k = 0; k < a.info[i].nargs; ++k)
+            if (a.info[i].reads[k]) a.live[a.info[i].arg[k]] = true;
     }
-    std::array<bool, N> needs_buffer{};
+}
+
+//! Use counts, GEMM operands (transposes peeled into flags) and the values that must be in memory
+//! because a GEMM or a transposed load reads them.
+template <std::size_t N>
+constexpr void find_operands(analysis<N>& a) {
+    auto const& info = a.info;
     for (std::size_t i = 0; i < N; ++i) {
         if (!a.live[i]) continue;
         for (std::size_t k = 0; k < info[i].nargs; ++k)
@@ -292,7 +301,7 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
                 std::size_t j = info[i].arg[k];
                 bool t = false;
                 while (info[j].cat == category::layout) { j = info[j].arg[0]; t = !t; }
-                needs_buffer[j] = true;
+                a.needs_buffer[j] = true;
                 (k == 0 ? a.gemm_a : a.gemm_b)[i] = j;
                 (k == 0 ? a.ta : a.tb)[i] = t;
             }
@@ -302,10 +311,17 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
                 std::size_t j = info[i].arg[k];
                 if (!info[i].reads[k] || info[j].cat != category::layout) continue;
                 if (info[info[j].arg[0]].cat == category::layout) a.unsupported_layout = true;
-                needs_buffer[info[j].arg[0]] = true;
+                a.needs_buffer[info[j].arg[0]] = true;
             }
         }
     }
+}
+
+//! Which values get a buffer: leaves, products, outputs, GEMM operands, 1 x 1 values, and shared
+//! elementwise chains too costly to recompute. Copies between equal shapes alias their argument.
+template <std::size_t N>
+constexpr void choose_buffers(analysis<N>& a) {
+    auto const& info = a.info;
     std::array<int, N> icost{};
     for (std::size_t i = 0; i < N; ++i) {
         if (!a.live[i]) continue;
@@ -317,8 +333,7 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
             a.buffer[i] = true;
             // expand and sum_to between equal shapes are copies: share the argument's buffer.
             std::size_t x = info[i].arg[0];
-            if (info[i].copies && a.same_shape(i, x) &&
-                a.same_shape(i, info[i].dom_node) && a.buffer[x]) {
+            if (info[i].copies && a.same_shape(i, x) && a.same_shape(i, info[i].dom_node) && a.buffer[x]) {
                 a.alias[i] = true;
                 break;
             }
@@ -326,15 +341,32 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
             icost[i] = info[i].cost;
             for (std::size_t k = 0; k < info[i].nargs; ++k)
                 if (info[i].reads[k] && a.inline_node(info[i].arg[k])) icost[i] += icost[info[i].arg[k]];
-            a.buffer[i] = info[i].output || needs_buffer[i] || info[i].unit ||
+            a.buffer[i] = info[i].output || a.needs_buffer[i] || info[i].unit ||
                           (a.uses[i] > 1 && icost[i] > max_inline_cost);
             break;
         }
         default: break;
         }
     }
-    // Kernels in topological order. A loop kernel joins the first loop group at or after the
-    // point where its inputs are ready that iterates over the same domain.
+}
+
+//! Kernels in topological order. A loop kernel joins the first loop group at or after the point
+//! where its inputs are ready that iterates over the same domain. Each node walks only its inline
+//! cone (scratch marks are stamped with the node, never cleared), and groups of one domain are
+//! chained, searched back from the newest.
+template <std::size_t N>
+constexpr void form_groups(analysis<N>& a) {
+    auto const& info = a.info;
+    std::array<std::size_t, N> seen{}, stack{};       // seen[j] == i + 1: visited from node i
+    std::array<std::size_t, N + 1> prev_same{};        // previous group of the same domain
+    std::array<std::size_t, 2 * N> newest{};           // by row class: newest group per (row, col) chain
+    for (auto& g : newest) g = npos;
+    auto newest_of = [&](std::size_t dr, std::size_t dc) {
+        // Chains are keyed by row class; a chain mixes column classes, so skip the others.
+        std::size_t g = newest[dr];
+        while (g != npos && a.groups[g].dom_c != dc) g = prev_same[g];
+        return g;
+    };
     for (std::size_t i = 0; i < N; ++i) {
         a.group_of[i] = npos;
         if (!a.live[i] || !a.buffer[i] || info[i].cat == category::leaf) continue;
@@ -348,17 +380,14 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
             continue;
         }
         std::size_t d = info[i].dom_node, dr = a.rows(d), dc = a.cols(d);
-        std::size_t ready = 0;
-        std::array<bool, N> seen{};
-        std::array<std::size_t, N> stack{};
-        std::size_t top = 0;
+        std::size_t ready = 0, top = 0;
         stack[top++] = i;
         while (top) {
             std::size_t u = stack[--top];
             for (std::size_t k = 0; k < info[u].nargs; ++k) {
                 std::size_t j = info[u].arg[k];
-                if (!info[u].reads[k] || seen[j]) continue;
-                seen[j] = true;
+                if (!info[u].reads[k] || seen[j] == i + 1) continue;
+                seen[j] = i + 1;
                 if (a.inline_node(j)) { stack[top++] = j; continue; }
                 bool transposed = info[j].cat == category::layout;
                 if (transposed) j = info[j].arg[0];
@@ -372,43 +401,92 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
                 if (r > ready) ready = r;
             }
         }
-        std::size_t g = ready;
-        while (g < a.ngroups && (a.groups[g].gemm || a.groups[g].dom_r != dr || a.groups[g].dom_c != dc)) ++g;
-        if (g == a.ngroups) a.groups[a.ngroups++] = {false, d, dr, dc};
-        a.group_of[i] = g;
-    }
-    // Members and closures, group by group, each in topological order.
-    std::size_t m = 0;
-    for (std::size_t g = 0; g < a.ngroups; ++g) {
-        a.groups[g].mbegin = m;
-        for (std::size_t i = 0; i < N; ++i)
-            if (a.group_of[i] == g && !a.alias[i]) a.members[m++] = i;
-        a.groups[g].mend = m;
-        if (a.groups[g].gemm) continue;
-        std::array<bool, N> need{};
-        for (std::size_t i = N; i-- > 0;) {
-            bool member = a.group_of[i] == g && !a.alias[i];
-            if (!(member || (need[i] && a.inline_node(i)))) continue;
-            for (std::size_t k = 0; k < info[i].nargs; ++k)
-                if (info[i].reads[k]) need[info[i].arg[k]] = true;
+        // The earliest group of this domain at or after `ready`, searched back from the newest.
+        std::size_t pick = npos;
+        for (std::size_t g = newest_of(dr, dc); g != npos && g >= ready; g = prev_same[g])
+            if (a.groups[g].dom_c == dc) pick = g;
+        if (pick == npos) {
+            pick = a.ngroups++;
+            a.groups[pick] = {false, d, dr, dc};
+            prev_same[pick] = newest[dr];
+            newest[dr] = pick;
         }
-        a.groups[g].cbegin = a.nclosure;
-        for (std::size_t i = 0; i < N; ++i) {
-            bool member = a.group_of[i] == g && !a.alias[i];
-            if (!need[i] && !(member && info[i].cat == category::elementwise)) continue;
-            entry_role r;
+        a.group_of[i] = pick;
+    }
+}
+
+//! Each group's members (bucketed by group, in topological order) and each loop's closure: the
+//! values its body reads, found by a walk from the members through inline nodes, then sorted.
+template <std::size_t N>
+constexpr void form_closures(analysis<N>& a) {
+    auto const& info = a.info;
+    std::array<std::size_t, N + 2> start{};
+    for (std::size_t i = 0; i < N; ++i)
+        if (a.group_of[i] != npos && !a.alias[i]) ++start[a.group_of[i] + 1];
+    for (std::size_t g = 0; g < a.ngroups; ++g) {
+        start[g + 1] += start[g];
+        a.groups[g].mbegin = start[g];
+        a.groups[g].mend = start[g + 1];
+    }
+    {
+        std::array<std::size_t, N + 1> fill{};
+        for (std::size_t i = 0; i < N; ++i)
+            if (a.group_of[i] != npos && !a.alias[i]) {
+                std::size_t g = a.group_of[i];
+                a.members[start[g] + fill[g]++] = i;
+            }
+    }
+    std::array<std::size_t, N> need{}, stack{}, cpos{}; // need[j] == g + 1: in group g's closure
+    for (std::size_t g = 0; g < a.ngroups; ++g) {
+        group_info& gi = a.groups[g];
+        if (gi.gemm) continue;
+        gi.cbegin = a.nclosure;
+        std::size_t top = 0;
+        for (std::size_t m = gi.mbegin; m < gi.mend; ++m) {
+            std::size_t i = a.members[m];
+            if (need[i] != g + 1 && info[i].cat == category::elementwise) {
+                need[i] = g + 1;
+                a.closure[a.nclosure++] = i;
+            }
+            stack[top++] = i;
+        }
+        while (top) {
+            std::size_t u = stack[--top];
+            for (std::size_t k = 0; k < info[u].nargs; ++k) {
+                std::size_t j = info[u].arg[k];
+                if (!info[u].reads[k] || need[j] == g + 1) continue;
+                need[j] = g + 1;
+                a.closure[a.nclosure++] = j;
+                if (a.inline_node(j)) stack[top++] = j;
+            }
+        }
+        gi.cend = a.nclosure;
+        std::sort(a.closure.begin() + gi.cbegin, a.closure.begin() + gi.cend);
+        for (std::size_t c = gi.cbegin; c < gi.cend; ++c) {
+            std::size_t i = a.closure[c];
+            bool member = a.member_of(g, i);
+            cpos[i] = c - gi.cbegin;
+            entry_role& r = a.role[c];
             if (a.inline_node(i) || (member && info[i].cat == category::elementwise)) r = entry_role::compute;
             else if (info[i].cat == category::immediate) r = entry_role::immediate;
             else if (info[i].cat == category::layout) r = entry_role::load_transposed;
             else if (info[i].unit) r = entry_role::unit_load;
             else r = entry_role::load;
-            a.closure[a.nclosure] = i;
-            a.role[a.nclosure++] = r;
+            if (r == entry_role::compute)
+                for (std::size_t k = 0; k < info[i].nreads; ++k) a.argpos[c][k] = cpos[info[i].arg[k]];
         }
-        a.groups[g].cend = a.nclosure;
+        for (std::size_t m = gi.mbegin; m < gi.mend; ++m) {
+            std::size_t i = a.members[m];
+            a.member_argpos[m] = cpos[info[i].cat == category::elementwise ? i : info[i].arg[0]];
+        }
     }
-    // Last group reading each buffer, for workspace reuse; outputs live to the end, and a buffer
-    // lives as long as anything aliasing it.
+}
+
+//! Last group reading each buffer, for workspace reuse; outputs live to the end, and a buffer
+//! lives as long as anything aliasing it.
+template <std::size_t N>
+constexpr void find_lifetimes(analysis<N>& a) {
+    auto const& info = a.info;
     for (std::size_t i = 0; i < N; ++i) a.last_use[i] = a.group_of[i];
     for (std::size_t g = 0; g < a.ngroups; ++g) {
         if (a.groups[g].gemm) {
@@ -430,6 +508,20 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
             std::size_t& x = a.last_use[info[i].arg[0]];
             if (a.last_use[i] == npos || (x != npos && a.last_use[i] > x)) x = a.last_use[i];
         }
+}
+
+//! The planner: named passes over the node facts, in order.
+template <std::size_t N>
+constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
+    analysis<N> a;
+    a.info = info;
+    a.extent = extent_classes(info);
+    mark_live(a);
+    find_operands(a);
+    choose_buffers(a);
+    form_groups(a);
+    form_closures(a);
+    find_lifetimes(a);
     return a;
 }
 
@@ -485,7 +577,7 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
         e.op = a.info[n].op;
         e.nreads = a.info[n].nreads;
         e.indexes_columns = a.info[n].indexes_columns;
-        for (std::size_t k = 0; k < e.nreads; ++k) e.argpos[k] = a.pos(g, a.info[n].arg[k]);
+        for (std::size_t k = 0; k < e.nreads; ++k) e.argpos[k] = a.argpos[gi.cbegin + c][k];
     }
     for (std::size_t m = 0; m < NM; ++m) {
         std::size_t n = a.members[gi.mbegin + m];
@@ -494,7 +586,7 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
         ms.elementwise = a.info[n].cat == category::elementwise;
         ms.is_sum = a.info[n].is_sum;
         ms.op = a.info[n].op;
-        ms.argpos = a.pos(g, ms.elementwise ? n : a.info[n].arg[0]);
+        ms.argpos = a.member_argpos[gi.mbegin + m];
         if (!ms.elementwise && !ms.is_sum) ms.mask_bit = s.npartial++;
     }
     return s;
