@@ -31,15 +31,25 @@ inline constexpr bool contains_v<T, type_list<Ts...>> = (TAPELESS_SAME(T, Ts) ||
 
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
+// Position of T in a list of distinct types, by overload resolution over a class that inherits
+// one `keyed<T, I>` per element (Mp11's trick): one instantiation per list, not a scan per lookup.
+template <class T, std::size_t I>
+struct keyed {};
+template <class Seq, class... Ts>
+struct key_map;
+template <std::size_t... Is, class... Ts>
+struct key_map<std::index_sequence<Is...>, Ts...> : keyed<Ts, Is>... {};
+template <class T, std::size_t I>
+constexpr std::size_t key_index(keyed<T, I> const*) { return I; }
+template <class T>
+constexpr std::size_t key_index(void const*) { return npos; }
+
 template <class T, class List>
 inline constexpr std::size_t index_of_v = npos;
+//! Position of T in `type_list<Ts...>` (whose types are distinct), npos if absent.
 template <class T, class... Ts>
-inline constexpr std::size_t index_of_v<T, type_list<Ts...>> = [] {
-    constexpr bool hits[] = {TAPELESS_SAME(T, Ts)..., false};
-    for (std::size_t i = 0; i < sizeof...(Ts); ++i)
-        if (hits[i]) return i;
-    return npos;
-}();
+inline constexpr std::size_t index_of_v<T, type_list<Ts...>> =
+    key_index<T>(static_cast<key_map<std::index_sequence_for<Ts...>, Ts...> const*>(nullptr));
 
 // O(1) indexing: overload resolution picks the base with the requested index.
 template <std::size_t I, class T>

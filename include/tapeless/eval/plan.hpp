@@ -46,8 +46,6 @@ constexpr category category_of() {
     else return category::layout;
 }
 
-inline constexpr std::size_t max_arity = 3;
-
 //! How many leading arguments an elementwise op reads (expand ignores its last one).
 template <class N>
 inline constexpr std::size_t reads_prefix_v = [] {

@@ -28,6 +28,9 @@ struct common_value<T, Ts...> {
 } // namespace detail
 
 namespace detail {
+//! Ops take one to three arguments.
+inline constexpr std::size_t max_arity = 3;
+
 // A node's arguments as a plain aggregate (ops take one to three). Not hana::tuple or std::tuple:
 // their constructor templates make every copy of a node an overload resolution over the whole
 // nested type, which dominated the compile time of deep networks (measured: RESULTS.md).
@@ -59,7 +62,7 @@ struct node {
     using value_type = typename detail::common_value<typename Args::value_type...>::type;
     static constexpr shape static_shape = infer_shape(Op::shape, Args::static_shape...).value;
 
-    static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= 3, "tapeless: ops take one to three arguments");
+    static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= detail::max_arity, "tapeless: ops take one to three arguments");
     detail::args<Args...> args;
 };
 

@@ -8,6 +8,7 @@
 #include "simplify.hpp"
 #include "topological_order.hpp"
 
+#include <array>
 #include <type_traits>
 #include <utility>
 
@@ -35,39 +36,63 @@ struct sum_of<A, B, Cs...> : sum_of<add_t<A, B>, Cs...> {};
 template <class Root, class N>
 struct adjoint;
 
-// What consumer P passes down to its K-th argument if that argument is N.
-template <class Root, class N, class P, std::size_t K>
-struct contribution {
-    using type = zero;
+// Who reads whom in Root's graph, built once per root: the consumers of node c are the edges
+// [first[c], first[c + 1]), each a (parent, argument position) pair, in the order of the node
+// list. A node's adjoint then looks at its own consumers only, never at every node.
+template <std::size_t N>
+struct consumer_table {
+    struct edge {
+        std::size_t parent = 0, k = 0;
+    };
+    std::array<std::size_t, N + 1> first{};
+    std::array<edge, 3 * N + 1> edges{};
 };
-template <class Root, class N, class P, std::size_t K>
-    requires(TAPELESS_SAME(arg_t<K, P>, N) && P::op::reads(K))
-struct contribution<Root, N, P, K> {
-    using type = std::remove_cvref_t<decltype(adjoint_rule<typename P::op>::template apply<K>(
+
+template <class N, class Nodes>
+constexpr std::array<std::size_t, max_arity> read_args() {
+    std::array<std::size_t, max_arity> r{npos, npos, npos};
+    if constexpr (is_node_v<N>)
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            ((r[K] = N::op::reads(K) ? index_of_v<arg_t<K, N>, Nodes> : npos), ...);
+        }(std::make_index_sequence<N::arity>{});
+    return r;
+}
+
+template <class Nodes>
+struct consumers;
+template <class... Ns>
+struct consumers<type_list<Ns...>> {
+    static constexpr std::size_t n = sizeof...(Ns);
+    static constexpr consumer_table<n> table = [] {
+        constexpr std::array<std::array<std::size_t, max_arity>, n> args{read_args<Ns, type_list<Ns...>>()...};
+        consumer_table<n> t;
+        for (auto const& a : args)
+            for (std::size_t c : a)
+                if (c != npos) ++t.first[c + 1];
+        for (std::size_t c = 0; c < n; ++c) t.first[c + 1] += t.first[c];
+        std::array<std::size_t, n + 1> fill{};
+        for (std::size_t p = 0; p < n; ++p)
+            for (std::size_t k = 0; k < max_arity; ++k)
+                if (std::size_t c = args[p][k]; c != npos) t.edges[t.first[c] + fill[c]++] = {p, k};
+        return t;
+    }();
+};
+
+// What the consumer on edge E of Root's graph passes down to the argument it reads.
+template <class Root, std::size_t E>
+struct contribution {
+    using nodes = nodes_t<Root>;
+    static constexpr auto edge = consumers<nodes>::table.edges[E];
+    using P = at_t<edge.parent, nodes>;
+    using type = std::remove_cvref_t<decltype(adjoint_rule<typename P::op>::template apply<edge.k>(
         std::declval<P const&>(), std::declval<typename adjoint<Root, P>::type const&>()))>;
 };
 
-template <class Root, class N, class P, class Seq = std::make_index_sequence<P::arity>>
-struct contributions_of;
-template <class Root, class N, class P, std::size_t... K>
-struct contributions_of<Root, N, P, std::index_sequence<K...>> {
-    using type = typename sum_of<typename contribution<Root, N, P, K>::type...>::type;
-};
-
-// Only nodes have arguments, so only nodes are asked.
-template <class Root, class N, class P>
-struct from {
-    using type = zero;
-};
-template <class Root, class N, class Op, class... A>
-    requires(TAPELESS_SAME(A, N) || ...)
-struct from<Root, N, node<Op, A...>> : contributions_of<Root, N, node<Op, A...>> {};
-
-template <class Root, class N, class Nodes>
-struct sum_over;
-template <class Root, class N, class... Ps>
-struct sum_over<Root, N, type_list<Ps...>> {
-    using type = typename sum_of<typename from<Root, N, Ps>::type...>::type;
+template <class Root, std::size_t First, class Seq>
+struct sum_of_edges;
+template <class Root, std::size_t First, std::size_t... E>
+struct sum_of_edges<Root, First, std::index_sequence<E...>> {
+    using type = typename sum_of<typename contribution<Root, First + E>::type...>::type;
 };
 
 // One specialisation per (root, node), memoised: each adjoint is derived once however many
@@ -75,7 +100,12 @@ struct sum_over<Root, N, type_list<Ps...>> {
 // that lead to no requested leaf are never visited.
 template <class Root, class N>
 struct adjoint {
-    using type = typename sum_over<Root, N, nodes_t<Root>>::type;
+    using nodes = nodes_t<Root>;
+    static constexpr auto const& table = consumers<nodes>::table;
+    static constexpr std::size_t i = index_of_v<N, nodes>;
+    static constexpr std::size_t first = i == npos ? 0 : table.first[i];
+    static constexpr std::size_t count = i == npos ? 0 : table.first[i + 1] - first;
+    using type = typename sum_of_edges<Root, first, std::make_index_sequence<count>>::type;
 };
 template <class Root>
 struct adjoint<Root, Root> {
