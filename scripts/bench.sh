@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite in one command, on Debian 12 (as root, or with sudo), writing
-# benchmarks/RESULTS.md and benchmarks/results_time_per_step.svg:
+# benchmarks/RESULTS.md, benchmarks/results_time_per_step.svg and the compile-cost plots
+# benchmarks/results_compile_cost.svg (seconds) and benchmarks/results_compile_memory.svg (peak MiB):
 #   1. install the packages (apt): google-benchmark, OpenBLAS, g++/clang, and libtorch-dev when
 #      available (its failure is ignored: the libtorch rows are then left out)
 #   2. build-bench/        Release, -march=native, tapeless's portable GEMM: every runtime benchmark
@@ -10,11 +11,16 @@
 #      --benchmark_repetitions, aggregates only, JSON; GEMM and libtorch twice: with OpenBLAS as the
 #      environment configures it, and without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (its own choice of
 #      kernels for this CPU)
-#   4. compile cost: /usr/bin/time -v of g++ and clang++ -O2 on benchmarks/compile/seed_step.cpp
-#      and on benchmarks/compile/mlp_depth.cpp for each depth L, each under a timeout
-#   5. benchmarks/report.py: the tables, ratios, targets and the plot
+#   4. compile cost: /usr/bin/time -v of g++ and clang++ -O2 on benchmarks/compile/seed_step.cpp,
+#      on benchmarks/compile/mlp_depth.cpp for each depth L, and on benchmarks/compile/residual.cpp
+#      and benchmarks/compile/layernorm.cpp for each block count B, each under a timeout; per TU
+#      and compiler, the sizes run in increasing order and stop at the first timeout
+#   5. benchmarks/report.py: the tables, ratios, targets and the plots
 # Environment:
-#   TAPELESS_BENCH_DEPTHS       depths L of mlp_depth.cpp (default "2 4 8 16 32")
+#   TAPELESS_BENCH_DEPTHS       depths L of mlp_depth.cpp (default "2 4 8 16 32 64 128")
+#   TAPELESS_BENCH_BLOCKS_RESIDUAL   block counts B of residual.cpp (default "8 16 32")
+#   TAPELESS_BENCH_BLOCKS_LAYERNORM  block counts B of layernorm.cpp (default "4 8 16")
+#                               (each list in increasing order; an empty list skips that TU)
 #   TAPELESS_BENCH_TIMEOUT      seconds per compile before it is recorded as "timeout" (default 600)
 #   TAPELESS_BENCH_REPETITIONS  --benchmark_repetitions (default 5)
 #   TAPELESS_BENCH_MIN_TIME     --benchmark_min_time per repetition, seconds (default 0.5)
@@ -23,11 +29,16 @@
 #   TAPELESS_BENCH_OUT          raw results directory (default build-bench/results)
 #   TAPELESS_JOBS               build parallelism (default nproc); TAPELESS_SKIP_APT=1 skips step 1
 #   TAPELESS_SKIP_BUILD=1, TAPELESS_SKIP_RUN=1, TAPELESS_SKIP_COMPILE=1 skip steps 2, 3, 4
+# The compile step alone (the report then holds the compile section only; it still rewrites
+# benchmarks/RESULTS.md, so restore that with git checkout if you only wanted the numbers):
+#   TAPELESS_SKIP_APT=1 TAPELESS_SKIP_BUILD=1 TAPELESS_SKIP_RUN=1 bash scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs="${TAPELESS_JOBS:-$(nproc)}"
-depths="${TAPELESS_BENCH_DEPTHS:-2 4 8 16 32}"
+depths="${TAPELESS_BENCH_DEPTHS-2 4 8 16 32 64 128}"
+blocks_residual="${TAPELESS_BENCH_BLOCKS_RESIDUAL-8 16 32}"
+blocks_layernorm="${TAPELESS_BENCH_BLOCKS_LAYERNORM-4 8 16}"
 timeout_s="${TAPELESS_BENCH_TIMEOUT:-600}"
 reps="${TAPELESS_BENCH_REPETITIONS:-5}"
 min_time="${TAPELESS_BENCH_MIN_TIME:-0.5}"
@@ -35,10 +46,10 @@ filter="${TAPELESS_BENCH_FILTER:-.}"
 out="${TAPELESS_BENCH_OUT:-build-bench/results}"
 only="" # run_rows: only rows whose name contains this
 command_line="bash scripts/bench.sh $*"
-for v in TAPELESS_BENCH_DEPTHS TAPELESS_BENCH_TIMEOUT TAPELESS_BENCH_REPETITIONS TAPELESS_BENCH_MIN_TIME \
-         TAPELESS_BENCH_CPU TAPELESS_BENCH_FILTER TAPELESS_SKIP_APT TAPELESS_SKIP_BUILD TAPELESS_SKIP_RUN \
-         TAPELESS_SKIP_COMPILE; do
-    [[ -n "${!v:-}" ]] && command_line="$v=\"${!v}\" $command_line"
+for v in TAPELESS_BENCH_DEPTHS TAPELESS_BENCH_BLOCKS_RESIDUAL TAPELESS_BENCH_BLOCKS_LAYERNORM \
+         TAPELESS_BENCH_TIMEOUT TAPELESS_BENCH_REPETITIONS TAPELESS_BENCH_MIN_TIME TAPELESS_BENCH_CPU \
+         TAPELESS_BENCH_FILTER TAPELESS_SKIP_APT TAPELESS_SKIP_BUILD TAPELESS_SKIP_RUN TAPELESS_SKIP_COMPILE; do
+    [[ -n "${!v+set}" ]] && command_line="$v=\"${!v}\" $command_line"
 done
 start=$SECONDS
 step() { printf '\n==> [%4ds] %s\n' "$((SECONDS - start))" "$*"; }
@@ -118,15 +129,20 @@ if [[ "${TAPELESS_SKIP_RUN:-0}" != 1 ]]; then
     run_rows libtorch-auto build-bench/benchmarks/tapeless.bench.libtorch "${auto[@]}"
 fi
 
-# compile_one <what> <compiler> <L or -> <source> [defines...]: one line of compile.tsv.
+# compile_one <what> <compiler> <L, B or -> <source> [defines...]: one line of compile.tsv.
 compile_one() {
     local what="$1" cxx="$2" depth="$3" src="$4"
     shift 4
     local log="$out/compile/${what}_${cxx}_${depth}.time"
     printf '  %-10s %-8s L=%-3s ' "$what" "$cxx" "$depth"
     local status=ok
-    /usr/bin/time -v -o "$log" timeout "$timeout_s" "$cxx" -std=c++20 -O2 -I include "$@" -c "$src" \
-        -o /dev/null 2> "$out/compile/${what}_${cxx}_${depth}.err" || status=$?
+    # The compiler's messages: the first MiB and the last 64 KiB (a failing instantiation can print
+    # gigabytes); the rest is read and dropped, so the compiler never writes to a closed pipe. A group,
+    # so that the shell itself starts the writer and can wait for it.
+    { /usr/bin/time -v -o "$log" timeout "$timeout_s" "$cxx" -std=c++20 -O2 -I include "$@" -c "$src" -o /dev/null; } \
+        2> >({ head -c 1048576; tail -c 65536 | sed '1s/^/\n[bench.sh: messages cut here]\n/'; } \
+               > "$out/compile/${what}_${cxx}_${depth}.err") || status=$?
+    wait "${!:-}" 2> /dev/null || true # the writer
     if [[ "$status" == 124 ]]; then status=timeout; elif [[ "$status" != ok ]]; then status="error($status)"; fi
     local secs kb
     secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; ++i) s = s * 60 + t[i]; print s}' "$log")
@@ -135,25 +151,36 @@ compile_one() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$cxx" "$depth" "$secs" "$kb" "$status" >> "$out/compile.tsv"
 }
 
+# compile_sweep <what> <source> <macro> <sizes>: compile_one for each size (the L column), g++ and
+# clang++. Sizes in increasing order: once a compiler times out at some size, larger sizes are not
+# tried with it (an error does not stop the sweep).
+compile_sweep() {
+    local what="$1" src="$2" macro="$3" sizes="$4"
+    local -A gave_up=()
+    local size cxx
+    for size in $sizes; do
+        for cxx in g++ clang++; do
+            if [[ -n "${gave_up[$cxx]:-}" ]]; then
+                printf '  %-10s %-8s L=%-3s skipped (timeout at L=%s)\n' "$what" "$cxx" "$size" "${gave_up[$cxx]}"
+                printf '%s\t%s\t%s\t\t\tskipped (timeout at L=%s)\n' "$what" "$cxx" "$size" "${gave_up[$cxx]}" >> "$out/compile.tsv"
+                continue
+            fi
+            compile_one "$what" "$cxx" "$size" "$src" -D"$macro=$size"
+            [[ "$(tail -n1 "$out/compile.tsv" | cut -f6)" == timeout ]] && gave_up[$cxx]=$size
+        done
+    done
+    return 0
+}
+
 if [[ "${TAPELESS_SKIP_COMPILE:-0}" != 1 ]]; then
-    step "compile cost (-O2, timeout $timeout_s s per compile; depths: $depths)"
+    step "compile cost (-O2, timeout $timeout_s s per compile; mlp_depth L: ${depths:-none}; residual B: ${blocks_residual:-none}; layernorm B: ${blocks_layernorm:-none})"
     rm -rf "$out/compile" "$out/compile.tsv"
     mkdir -p "$out/compile"
     printf 'what\tcompiler\tL\tseconds\tmax_rss_kib\tstatus\n' > "$out/compile.tsv"
     for cxx in g++ clang++; do compile_one seed_step "$cxx" - benchmarks/compile/seed_step.cpp; done
-    # Depths in increasing order: once a compiler times out at some L, deeper L are not tried with it.
-    declare -A gave_up=()
-    for depth in $depths; do
-        for cxx in g++ clang++; do
-            if [[ -n "${gave_up[$cxx]:-}" ]]; then
-                printf '  %-10s %-8s L=%-3s skipped (timeout at L=%s)\n' mlp_depth "$cxx" "$depth" "${gave_up[$cxx]}"
-                printf 'mlp_depth\t%s\t%s\t\t\tskipped (timeout at L=%s)\n' "$cxx" "$depth" "${gave_up[$cxx]}" >> "$out/compile.tsv"
-                continue
-            fi
-            compile_one mlp_depth "$cxx" "$depth" benchmarks/compile/mlp_depth.cpp -DTAPELESS_DEPTH="$depth"
-            [[ "$(tail -n1 "$out/compile.tsv" | cut -f6)" == timeout ]] && gave_up[$cxx]=$depth
-        done
-    done
+    compile_sweep mlp_depth benchmarks/compile/mlp_depth.cpp TAPELESS_DEPTH "$depths"
+    compile_sweep residual benchmarks/compile/residual.cpp TAPELESS_BLOCKS "$blocks_residual"
+    compile_sweep layernorm benchmarks/compile/layernorm.cpp TAPELESS_BLOCKS "$blocks_layernorm"
 fi
 
 cat /proc/loadavg > "$out/loadavg_end.txt"
