@@ -156,10 +156,9 @@ private:
     template <class B>
     void bind(B const& b) {
         using T = value_type;
-        constexpr auto const& a = plan::a;
         constexpr std::size_t n = plan::size;
         for (std::size_t i = 0; i < n; ++i) {
-            detail::node_info const& f = a.info[i];
+            detail::node_info const& f = plan::info[i];
             if (f.cat == detail::category::leaf) {
                 s_.shapes[i] = b.shapes[leaf_slot[i]];
                 s_.ptr[i] = const_cast<T*>(b.data[leaf_slot[i]]); // read only: leaves are never written
@@ -195,20 +194,16 @@ private:
             }
         }
         std::array<std::size_t, n> size{}, offset{};
-        std::array<bool, n> wanted{};
-        for (std::size_t i = 0; i < n; ++i) {
-            wanted[i] = a.buffer[i] && !a.alias[i] && a.info[i].cat != detail::category::leaf;
-            size[i] = s_.shapes[i].size();
-        }
-        std::size_t total = detail::place_buffers<T>(size, wanted, a.group_of, a.last_use, offset);
+        for (std::size_t i = 0; i < n; ++i) size[i] = s_.shapes[i].size();
+        std::size_t total = detail::place_buffers<T>(size, plan::wanted, plan::group_of, plan::last_use, offset);
         if (total > capacity_ || !workspace_) {
             workspace_ = detail::allocate_aligned<T>(total);
             capacity_ = total;
         }
         workspace_size_ = total;
         for (std::size_t i = 0; i < n; ++i) {
-            if (wanted[i]) s_.ptr[i] = workspace_.get() + offset[i];
-            if (a.alias[i]) s_.ptr[i] = s_.ptr[a.info[i].arg[0]];
+            if (plan::wanted[i]) s_.ptr[i] = workspace_.get() + offset[i];
+            if (plan::alias_of[i] != detail::npos) s_.ptr[i] = s_.ptr[plan::alias_of[i]];
         }
     }
 

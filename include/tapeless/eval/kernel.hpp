@@ -47,6 +47,7 @@ struct loop_kernel {
     static constexpr std::size_t npartial = S.npartial;
     static constexpr bool masked = npartial <= max_mask_bits;
     static constexpr shape static_domain = S.static_domain;
+    static constexpr loop_refs at{nc, nm};
     template <std::size_t I>
     using op = at_t<I, Ops>;
 
@@ -61,38 +62,40 @@ struct loop_kernel {
     };
 
     template <class State>
-    static shape domain(State const& s) {
+    static shape domain(State const& s, std::size_t const* refs) {
         if constexpr (static_domain.is_static()) return static_domain;
-        else return s.shapes[S.dom_node];
+        else return s.shapes[refs[at.domain]];
     }
 
     template <std::size_t C, class State>
-    static void prepare_entry(State const& s, shape d, frame& f) {
+    static void prepare_entry(State const& s, std::size_t const* refs, shape d, frame& f) {
         constexpr entry_spec e = S.closure[C];
+        std::size_t const node = refs[at.node(C)];
         if constexpr (e.role == entry_role::load) {
-            f.base[C] = s.ptr[e.node];
-            broadcast_strides(s.shapes[e.node], d, f.rs[C], f.cs[C]);
+            f.base[C] = s.ptr[node];
+            broadcast_strides(s.shapes[node], d, f.rs[C], f.cs[C]);
         } else if constexpr (e.role == entry_role::load_transposed) {
             // y_ij = x_ji: x's row stride moves with j, its unit stride with i.
-            f.base[C] = s.ptr[e.node];
-            f.rs[C] = s.shapes[e.shape_node].rows == d.rows ? 1 : 0;
-            f.cs[C] = s.shapes[e.shape_node].cols == d.cols ? s.shapes[e.node].cols : 0;
+            shape const y = s.shapes[refs[at.shape_node(C)]];
+            f.base[C] = s.ptr[node];
+            f.rs[C] = y.rows == d.rows ? 1 : 0;
+            f.cs[C] = y.cols == d.cols ? s.shapes[node].cols : 0;
         } else if constexpr (e.role == entry_role::unit_load) {
-            f.immv[C] = s.ptr[e.node][0];
+            f.immv[C] = s.ptr[node][0];
         } else if constexpr (e.role == entry_role::immediate) {
-            f.immv[C] = s.imm[e.node];
+            f.immv[C] = s.imm[node];
         } else if constexpr (e.indexes_columns) {
-            broadcast_strides(s.shapes[e.node], d, f.rs[C], f.cs[C]);
+            broadcast_strides(s.shapes[node], d, f.rs[C], f.cs[C]);
         }
     }
 
     template <class State>
-    static frame prepare(State const& s, shape d) {
+    static frame prepare(State const& s, std::size_t const* refs, shape d) {
         frame f;
-        [&]<std::size_t... C>(std::index_sequence<C...>) { (prepare_entry<C>(s, d, f), ...); }(
+        [&]<std::size_t... C>(std::index_sequence<C...>) { (prepare_entry<C>(s, refs, d, f), ...); }(
             std::make_index_sequence<nc>{});
         for (std::size_t m = 0; m < nm; ++m) {
-            std::size_t i = S.members[m].node;
+            std::size_t i = refs[at.member(m)];
             f.out[m] = s.ptr[i];
             broadcast_strides(s.shapes[i], d, f.ors[m], f.ocs[m]);
             f.store[m] = s.shapes[i] == d;
@@ -102,9 +105,9 @@ struct loop_kernel {
 
     //! Picks the variant for the bound shapes: see `loop_variant`.
     template <class State>
-    static unsigned choose(State const& s) {
-        shape d = domain(s);
-        frame f = prepare(s, d);
+    static unsigned choose(State const& s, std::size_t const* refs) {
+        shape d = domain(s, refs);
+        frame f = prepare(s, refs, d);
         bool full = true, contiguous = true;
         unsigned mask = 0;
         for (std::size_t c = 0; c < nc; ++c) {
@@ -198,21 +201,21 @@ struct loop_kernel {
 
     // Reductions start from their identity: in a register (to 1 x 1) or in the output buffer.
     template <std::size_t M, class State>
-    static void start_reduction(State const& s, frame& f) {
+    static void start_reduction(State const& s, std::size_t const* refs, frame& f) {
         constexpr member_spec ms = S.members[M];
         if constexpr (!ms.elementwise) {
             constexpr T id = op<ms.op>::template identity<T>();
             if constexpr (ms.is_sum) f.acc[M] = id;
             else if (!f.store[M])
-                for (std::size_t e = 0, n = s.shapes[ms.node].size(); e < n; ++e) f.out[M][e] = id;
+                for (std::size_t e = 0, n = s.shapes[refs[at.member(M)]].size(); e < n; ++e) f.out[M][e] = id;
         }
     }
 
     template <class State>
-    static void run(State& s, unsigned variant) {
-        shape d = domain(s);
-        frame f = prepare(s, d);
-        [&]<std::size_t... M>(std::index_sequence<M...>) { (start_reduction<M>(s, f), ...); }(
+    static void run(State& s, std::size_t const* refs, unsigned variant) {
+        shape d = domain(s, refs);
+        frame f = prepare(s, refs, d);
+        [&]<std::size_t... M>(std::index_sequence<M...>) { (start_reduction<M>(s, refs, f), ...); }(
             std::make_index_sequence<nm>{});
         if constexpr (masked) {
             [&]<unsigned... Ms>(std::integer_sequence<unsigned, Ms...>) {
@@ -229,11 +232,11 @@ struct loop_kernel {
 template <class T, gemm_spec S>
 struct gemm_kernel {
     template <class State>
-    static void run(State& s, unsigned) {
-        shape sc = s.shapes[S.c], sa = s.shapes[S.a], sb = s.shapes[S.b];
+    static void run(State& s, std::size_t const* refs, unsigned) {
+        std::size_t const c = refs[0], a = refs[1], b = refs[2];
+        shape sc = s.shapes[c], sa = s.shapes[a], sb = s.shapes[b];
         std::size_t k = S.ta ? sa.rows : sa.cols;
-        gemm<T>(S.ta, S.tb, sc.rows, sc.cols, k, T(1), s.ptr[S.a], sa.cols, s.ptr[S.b], sb.cols, T(0), s.ptr[S.c],
-                sc.cols);
+        gemm<T>(S.ta, S.tb, sc.rows, sc.cols, k, T(1), s.ptr[a], sa.cols, s.ptr[b], sb.cols, T(0), s.ptr[c], sc.cols);
     }
 };
 
@@ -246,7 +249,9 @@ using kernel_t = std::conditional_t<Plan::a.groups[G].gemm, gemm_kernel<T, Plan:
 //! One function for the whole plan, so the plan's (long) type names one symbol, not one per kernel.
 template <class Plan, class T, class State>
 void run_plan(State& s) {
-    [&]<std::size_t... G>(std::index_sequence<G...>) { (kernel_t<Plan, T, G>::run(s, s.variant[G]), ...); }(
+    [&]<std::size_t... G>(std::index_sequence<G...>) {
+        (kernel_t<Plan, T, G>::run(s, Plan::refs.data() + Plan::ref_begin[G], s.variant[G]), ...);
+    }(
         std::make_index_sequence<Plan::a.ngroups>{});
 }
 
@@ -254,7 +259,10 @@ void run_plan(State& s) {
 template <class Plan, class T, class State>
 void choose_variants(State& s) {
     [&]<std::size_t... G>(std::index_sequence<G...>) {
-        ((s.variant[G] = Plan::a.groups[G].gemm ? 0u : loop_kernel<T, Plan::template loop<G>, typename Plan::ops>::choose(s)),
+        ((s.variant[G] = Plan::a.groups[G].gemm
+                             ? 0u
+                             : loop_kernel<T, Plan::template loop<G>, typename Plan::ops>::choose(
+                                   s, Plan::refs.data() + Plan::ref_begin[G])),
          ...);
     }(std::make_index_sequence<Plan::a.ngroups>{});
 }

@@ -523,20 +523,21 @@ constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
     return a;
 }
 
+// Kernels are keyed by structure: a spec says what a loop computes, never which nodes it reads
+// or writes. Those come from the plan's runtime table of node references (`plan::refs`), so
+// every hidden layer of an MLP runs the same few kernels, whatever the depth.
+
 //! One value a fused loop computes per element (see `entry_role`).
 struct entry_spec {
     entry_role role{};
-    std::size_t node = npos;   // whose shape and buffer (the argument's, for a transposed load)
     std::size_t op = npos;     // compute: index in the op list
     std::size_t nreads = 0;    // compute: how many arguments the op reads
     std::size_t argpos[max_arity]{}; // compute: closure positions of those arguments
     bool indexes_columns = false;
-    std::size_t shape_node = npos; // the node whose shape sets the broadcast strides
 };
 
 //! What a fused loop does with one of its members each element.
 struct member_spec {
-    std::size_t node = npos;
     bool elementwise = false; // stored
     bool is_sum = false;      // reduced to 1 x 1 in a register
     std::size_t op = npos;    // reductions: index of the reducing op
@@ -548,15 +549,26 @@ struct member_spec {
 //! template argument) and on the op list, never on the expression types themselves.
 template <std::size_t NC, std::size_t NM>
 struct loop_spec {
-    std::size_t dom_node = npos;
     shape static_domain{};
     std::size_t npartial = 0; // members reduced into a smaller buffer (sum_rows, sum_to, ...)
     entry_spec closure[NC]{};
     member_spec members[NM]{};
 };
 
+//! Where a loop kernel finds its nodes in `refs`: the domain node, then per closure entry the
+//! node it reads (the argument, for a transposed load) and the node whose shape sets its strides,
+//! then the members.
+struct loop_refs {
+    std::size_t nc, nm;
+    static constexpr std::size_t domain = 0;
+    constexpr std::size_t node(std::size_t c) const { return 1 + c; }
+    constexpr std::size_t shape_node(std::size_t c) const { return 1 + nc + c; }
+    constexpr std::size_t member(std::size_t m) const { return 1 + 2 * nc + m; }
+    constexpr std::size_t size() const { return 1 + 2 * nc + nm; }
+};
+
+//! A product's transposes; its nodes are refs c, a, b.
 struct gemm_spec {
-    std::size_t c, a, b;
     bool ta, tb;
 };
 
@@ -564,14 +576,11 @@ template <std::size_t NC, std::size_t NM, std::size_t N>
 constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) {
     group_info const& gi = a.groups[g];
     loop_spec<NC, NM> s;
-    s.dom_node = gi.node;
     s.static_domain = a.info[gi.node].stat;
     for (std::size_t c = 0; c < NC; ++c) {
         std::size_t n = a.closure[gi.cbegin + c];
         entry_spec& e = s.closure[c];
         e.role = a.role[gi.cbegin + c];
-        e.node = e.role == entry_role::load_transposed ? a.info[n].arg[0] : n;
-        e.shape_node = n;
         e.op = a.info[n].op;
         e.nreads = a.info[n].nreads;
         e.indexes_columns = a.info[n].indexes_columns;
@@ -580,7 +589,6 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
     for (std::size_t m = 0; m < NM; ++m) {
         std::size_t n = a.members[gi.mbegin + m];
         member_spec& ms = s.members[m];
-        ms.node = n;
         ms.elementwise = a.info[n].cat == category::elementwise;
         ms.is_sum = a.info[n].is_sum;
         ms.op = a.info[n].op;
@@ -588,6 +596,39 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
         if (!ms.elementwise && !ms.is_sum) ms.mask_bit = s.npartial++;
     }
     return s;
+}
+
+//! The node references of every kernel, group after group (see `loop_refs`; a GEMM's are c, a, b).
+template <std::size_t N>
+constexpr std::size_t refs_size(analysis<N> const& a) {
+    std::size_t r = 0;
+    for (std::size_t g = 0; g < a.ngroups; ++g)
+        r += a.groups[g].gemm ? 3 : loop_refs{a.groups[g].cend - a.groups[g].cbegin, a.groups[g].mend - a.groups[g].mbegin}.size();
+    return r;
+}
+template <std::size_t R, std::size_t N>
+constexpr std::array<std::size_t, R + 1> make_refs(analysis<N> const& a) {
+    std::array<std::size_t, R + 1> r{};
+    std::size_t at = 0;
+    for (std::size_t g = 0; g < a.ngroups; ++g) {
+        group_info const& gi = a.groups[g];
+        if (gi.gemm) {
+            r[at++] = gi.node;
+            r[at++] = a.gemm_a[gi.node];
+            r[at++] = a.gemm_b[gi.node];
+            continue;
+        }
+        loop_refs l{gi.cend - gi.cbegin, gi.mend - gi.mbegin};
+        r[at + l.domain] = gi.node;
+        for (std::size_t c = 0; c < l.nc; ++c) {
+            std::size_t n = a.closure[gi.cbegin + c];
+            r[at + l.node(c)] = a.role[gi.cbegin + c] == entry_role::load_transposed ? a.info[n].arg[0] : n;
+            r[at + l.shape_node(c)] = n;
+        }
+        for (std::size_t m = 0; m < l.nm; ++m) r[at + l.member(m)] = a.members[gi.mbegin + m];
+        at += l.size();
+    }
+    return r;
 }
 
 template <class Nodes, class Outputs>
@@ -604,6 +645,25 @@ struct plan<type_list<Ns...>, type_list<Os...>> {
         info_of<Ns, nodes, outputs, ops>()...});
     static_assert(!a.unsupported_layout, "tapeless: internal: a transpose of a transpose reached the planner");
 
+    // What binding reads at run time, copied out of `a`: only these tables are emitted into the
+    // program, not the whole analysis (its closure tables matter at compile time only).
+    static constexpr std::array<node_info, size> info = a.info;
+    static constexpr std::array<std::size_t, size> group_of = a.group_of;
+    static constexpr std::array<std::size_t, size> last_use = a.last_use;
+    //! Nodes that get workspace of their own.
+    static constexpr std::array<bool, size> wanted = [] {
+        std::array<bool, size> w{};
+        for (std::size_t i = 0; i < size; ++i)
+            w[i] = a.buffer[i] && !a.alias[i] && a.info[i].cat != category::leaf;
+        return w;
+    }();
+    //! Nodes that share their first argument's buffer (npos for the rest).
+    static constexpr std::array<std::size_t, size> alias_of = [] {
+        std::array<std::size_t, size> r{};
+        for (std::size_t i = 0; i < size; ++i) r[i] = a.alias[i] ? a.info[i].arg[0] : npos;
+        return r;
+    }();
+
     // Per group, the spec of its kernel; a GEMM group gets a placeholder loop spec and vice versa,
     // so both can be named uniformly (neither placeholder is ever run).
     template <std::size_t G>
@@ -612,10 +672,18 @@ struct plan<type_list<Ns...>, type_list<Os...>> {
         else return make_loop_spec<a.groups[G].cend - a.groups[G].cbegin, a.groups[G].mend - a.groups[G].mbegin>(a, G);
     }();
     template <std::size_t G>
-    static constexpr gemm_spec gemm = a.groups[G].gemm
-        ? gemm_spec{a.groups[G].node, a.gemm_a[a.groups[G].node], a.gemm_b[a.groups[G].node],
-                    a.ta[a.groups[G].node], a.tb[a.groups[G].node]}
-        : gemm_spec{0, 0, 0, false, false};
+    static constexpr gemm_spec gemm =
+        a.groups[G].gemm ? gemm_spec{a.ta[a.groups[G].node], a.tb[a.groups[G].node]} : gemm_spec{false, false};
+
+    //! Each kernel's node references, and where group G's begin.
+    static constexpr auto refs = make_refs<refs_size(a)>(a);
+    static constexpr std::array<std::size_t, a.ngroups + 1> ref_begin = [] {
+        std::array<std::size_t, a.ngroups + 1> b{};
+        for (std::size_t g = 0; g < a.ngroups; ++g)
+            b[g + 1] = b[g] + (a.groups[g].gemm ? 3 : loop_refs{a.groups[g].cend - a.groups[g].cbegin,
+                                                                 a.groups[g].mend - a.groups[g].mbegin}.size());
+        return b;
+    }();
 
     //! Number of kernels (GEMM calls and fused loops) one evaluation runs.
     static constexpr std::size_t kernel_count = a.ngroups;
