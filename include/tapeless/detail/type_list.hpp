@@ -3,7 +3,9 @@
 #ifndef TAPELESS_DETAIL_TYPE_LIST_HPP
 #define TAPELESS_DETAIL_TYPE_LIST_HPP
 
+#include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <type_traits>
 #include <utility>
 
@@ -24,10 +26,26 @@ struct type_list {
 #define TAPELESS_SAME(...) std::is_same_v<__VA_ARGS__>
 #endif
 
+// No fold expressions over graph-sized packs: clang nests a fold's operands and stops at 256
+// (its bracket depth). Arrays and braced lists are flat.
 template <class T, class List>
 inline constexpr bool contains_v = false;
 template <class T, class... Ts>
-inline constexpr bool contains_v<T, type_list<Ts...>> = (TAPELESS_SAME(T, Ts) || ...);
+inline constexpr bool contains_v<T, type_list<Ts...>> = [] {
+    constexpr bool hits[] = {TAPELESS_SAME(T, Ts)..., false};
+    for (bool h : hits)
+        if (h) return true;
+    return false;
+}();
+
+//! Calls f(std::integral_constant<std::size_t, I>{}) for I = 0 .. N-1, in order (a braced list,
+//! not a comma fold: see above).
+template <std::size_t N, class F>
+constexpr void for_each_index(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (void)std::initializer_list<int>{(f(std::integral_constant<std::size_t, I>{}), 0)..., 0};
+    }(std::make_index_sequence<N>{});
+}
 
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -82,7 +100,7 @@ struct merge<type_list<As...>, type_list<>> {
 };
 template <class... As, class B, class... Bs>
 struct merge<type_list<As...>, type_list<B, Bs...>>
-    : merge<std::conditional_t<(TAPELESS_SAME(B, As) || ...), type_list<As...>,
+    : merge<std::conditional_t<contains_v<B, type_list<As...>>, type_list<As...>,
                                type_list<As..., B>>,
             type_list<Bs...>> {};
 template <class A, class B>
@@ -95,6 +113,60 @@ struct merge_all {
 template <class L, class... Ls>
 struct merge_all<L, Ls...> {
     using type = merge_t<L, typename merge_all<Ls...>::type>;
+};
+
+// The types at positions I... of a list.
+template <class List, class Seq>
+struct pick;
+template <class List, std::size_t... I>
+struct pick<List, std::index_sequence<I...>> {
+    using type = type_list<at_t<I, List>...>;
+};
+template <class List, std::size_t Begin, class Seq>
+struct pick_from;
+template <class List, std::size_t Begin, std::size_t... I>
+struct pick_from<List, Begin, std::index_sequence<I...>> {
+    using type = type_list<at_t<Begin + I, List>...>;
+};
+
+//! The types of List that satisfy Pred, in order: positions found in a constexpr array, then
+//! picked, so no instantiation recurses along the list.
+template <class List, template <class> class Pred>
+struct filter;
+template <class... Ts, template <class> class Pred>
+struct filter<type_list<Ts...>, Pred> {
+    static constexpr bool keep[] = {Pred<Ts>::value..., false};
+    static constexpr std::size_t count = [] {
+        std::size_t c = 0;
+        for (bool k : keep) c += k;
+        return c;
+    }();
+    static constexpr std::array<std::size_t, count> where = [] {
+        std::array<std::size_t, count> r{};
+        for (std::size_t i = 0, c = 0; i < sizeof...(Ts); ++i)
+            if (keep[i]) r[c++] = i;
+        return r;
+    }();
+    template <std::size_t... I>
+    static auto picked(std::index_sequence<I...>) -> type_list<at_t<where[I], type_list<Ts...>>...>;
+    using type = decltype(picked(std::make_index_sequence<count>{}));
+};
+template <class List, template <class> class Pred>
+using filter_t = typename filter<List, Pred>::type;
+
+//! The distinct types of a list of few distinct types (op tags), first occurrences in order:
+//! merged chunk by chunk, so instantiation depth stays near the chunk size, not the list length.
+template <class List>
+struct few_unique;
+template <class... Ts>
+struct few_unique<type_list<Ts...>> {
+    static constexpr std::size_t n = sizeof...(Ts), chunk = 64;
+    template <std::size_t C>
+    using part = merge_t<type_list<>, typename pick_from<type_list<Ts...>, C * chunk,
+                                                         std::make_index_sequence<(n - C * chunk < chunk ? n - C * chunk : chunk)>>::type>;
+    template <std::size_t... C>
+    static auto merged(std::index_sequence<C...>) -> typename merge_all<part<C>...>::type;
+    using type = decltype(merged(std::make_index_sequence<(n + chunk - 1) / chunk>{}));
 };
 
 } // namespace tapeless::detail

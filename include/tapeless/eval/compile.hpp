@@ -62,10 +62,13 @@ public:
                   "tapeless: two different leaves share one name (kind, element type or static shape differ)");
 
     explicit compiled(Loss const& loss, Wrt const&... wrt) {
-        (check_wrt<Loss, Wrt>(), ...);
         using T = value_type;
+        detail::for_each_index<sizeof...(Wrt)>([&](auto k) {
+            using W = detail::at_t<k, detail::type_list<Wrt...>>;
+            check_wrt<Loss, W>();
+            tapeless::collect(std::get<k>(std::tie(wrt...)), b_);
+        });
         tapeless::collect(loss, b_);
-        (tapeless::collect(wrt, b_), ...);
         bind(b_);
         detail::choose_variants<plan, T>(s_);
         bound_ = true;
@@ -90,7 +93,8 @@ public:
     //! The gradient of the last call with respect to leaf `w`, viewing the workspace.
     template <class W>
     [[nodiscard]] auto grad(W const&) const {
-        static_assert((std::is_same_v<W, Wrt> || ...), "tapeless: grad: this leaf was not passed to compile()");
+        static_assert(detail::contains_v<W, detail::type_list<Wrt...>>,
+                      "tapeless: grad: this leaf was not passed to compile()");
         return view<W>(gradient_index<W>);
     }
     //! Elements of workspace (intermediates and gradients), for memory reports.

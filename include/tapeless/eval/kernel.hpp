@@ -249,22 +249,20 @@ using kernel_t = std::conditional_t<Plan::a.groups[G].gemm, gemm_kernel<T, Plan:
 //! One function for the whole plan, so the plan's (long) type names one symbol, not one per kernel.
 template <class Plan, class T, class State>
 void run_plan(State& s) {
-    [&]<std::size_t... G>(std::index_sequence<G...>) {
-        (kernel_t<Plan, T, G>::run(s, Plan::refs.data() + Plan::ref_begin[G], s.variant[G]), ...);
-    }(
-        std::make_index_sequence<Plan::a.ngroups>{});
+    for_each_index<Plan::a.ngroups>([&](auto g) {
+        kernel_t<Plan, T, g>::run(s, Plan::refs.data() + Plan::ref_begin[g], s.variant[g]);
+    });
 }
 
 //! Fixes each loop group's variant for the bound shapes.
 template <class Plan, class T, class State>
 void choose_variants(State& s) {
-    [&]<std::size_t... G>(std::index_sequence<G...>) {
-        ((s.variant[G] = Plan::a.groups[G].gemm
-                             ? 0u
-                             : loop_kernel<T, Plan::template loop<G>, typename Plan::ops>::choose(
-                                   s, Plan::refs.data() + Plan::ref_begin[G])),
-         ...);
-    }(std::make_index_sequence<Plan::a.ngroups>{});
+    for_each_index<Plan::a.ngroups>([&](auto g) {
+        if constexpr (Plan::a.groups[g].gemm) s.variant[g] = 0;
+        else
+            s.variant[g] = loop_kernel<T, Plan::template loop<g>, typename Plan::ops>::choose(
+                s, Plan::refs.data() + Plan::ref_begin[g]);
+    });
 }
 
 } // namespace tapeless::detail

@@ -98,19 +98,15 @@ struct domain_of<N> {
 
 // The op tags of a node list, each once: kernels are templates on these small types and on plain
 // values, never on expression types, whose mangled names grow with the graph.
-template <class N>
-struct op_of {
-    using type = type_list<>;
-};
-template <class Op, class... A>
-struct op_of<node<Op, A...>> {
-    using type = type_list<Op>;
-};
 template <class Nodes>
 struct ops_of;
 template <class... Ns>
 struct ops_of<type_list<Ns...>> {
-    using type = typename merge_all<typename op_of<Ns>::type...>::type;
+    template <class N>
+    using is_node = std::bool_constant<is_node_v<N>>;
+    template <class... Ps>
+    static auto tags(type_list<Ps...>) -> type_list<typename Ps::op...>;
+    using type = typename few_unique<decltype(tags(filter_t<type_list<Ns...>, is_node>{}))>::type;
 };
 
 template <class N, class Nodes, class Outputs, class Ops>

@@ -130,7 +130,7 @@ constexpr void check_wrt() {
     if constexpr (is_leaf_v<W>) {
         static_assert(W::kind == leaf_kind::param,
                       "tapeless: grad: this leaf is an input; declare it with param<\"name\"> to get its gradient");
-        static_assert(detail::contains_v<W, nodes_t<Root>>,
+        static_assert(detail::index_of_v<W, nodes_t<Root>> != detail::npos,
                       "tapeless: grad: this leaf does not appear in the expression");
     }
 }

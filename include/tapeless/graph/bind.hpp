@@ -37,8 +37,7 @@ template <class Nodes>
 struct leaves_of;
 template <class... Ns>
 struct leaves_of<detail::type_list<Ns...>> {
-    using type = typename detail::merge_all<
-        std::conditional_t<detail::is_bound_leaf<Ns>::value, detail::type_list<Ns>, detail::type_list<>>...>::type;
+    using type = detail::filter_t<detail::type_list<Ns...>, detail::is_bound_leaf>;
 };
 template <class Nodes>
 using leaves_t = typename leaves_of<Nodes>::type;
