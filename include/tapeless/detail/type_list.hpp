@@ -28,24 +28,16 @@ struct type_list {
 
 // No fold expressions over graph-sized packs: clang nests a fold's operands and stops at 256
 // (its bracket depth). Arrays and braced lists are flat.
+constexpr bool any_of(std::initializer_list<bool> flags) {
+    for (bool f : flags)
+        if (f) return true;
+    return false;
+}
+
 template <class T, class List>
 inline constexpr bool contains_v = false;
 template <class T, class... Ts>
-inline constexpr bool contains_v<T, type_list<Ts...>> = [] {
-    constexpr bool hits[] = {TAPELESS_SAME(T, Ts)..., false};
-    for (bool h : hits)
-        if (h) return true;
-    return false;
-}();
-
-//! Calls f(std::integral_constant<std::size_t, I>{}) for I = 0 .. N-1, in order (a braced list,
-//! not a comma fold: see above).
-template <std::size_t N, class F>
-constexpr void for_each_index(F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (void)std::initializer_list<int>{(f(std::integral_constant<std::size_t, I>{}), 0)..., 0};
-    }(std::make_index_sequence<N>{});
-}
+inline constexpr bool contains_v<T, type_list<Ts...>> = detail::any_of({TAPELESS_SAME(T, Ts)...});
 
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -67,7 +59,7 @@ inline constexpr std::size_t index_of_v = npos;
 //! Position of T in `type_list<Ts...>` (whose types are distinct), npos if absent.
 template <class T, class... Ts>
 inline constexpr std::size_t index_of_v<T, type_list<Ts...>> =
-    key_index<T>(static_cast<key_map<std::index_sequence_for<Ts...>, Ts...> const*>(nullptr));
+    detail::key_index<T>(static_cast<key_map<std::index_sequence_for<Ts...>, Ts...> const*>(nullptr));
 
 // O(1) indexing: overload resolution picks the base with the requested index.
 template <std::size_t I, class T>
@@ -85,7 +77,7 @@ template <std::size_t I, class List>
 struct at;
 template <std::size_t I, class... Ts>
 struct at<I, type_list<Ts...>> {
-    using type = typename decltype(select<I>(
+    using type = typename decltype(detail::select<I>(
         indexer<std::index_sequence_for<Ts...>, Ts...>{}))::type;
 };
 template <std::size_t I, class List>

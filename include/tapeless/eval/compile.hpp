@@ -12,6 +12,7 @@
 #include "workspace.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -63,12 +64,9 @@ public:
 
     explicit compiled(Loss const& loss, Wrt const&... wrt) {
         using T = value_type;
-        detail::for_each_index<sizeof...(Wrt)>([&](auto k) {
-            using W = detail::at_t<k, detail::type_list<Wrt...>>;
-            check_wrt<Loss, W>();
-            tapeless::collect(std::get<k>(std::tie(wrt...)), b_);
-        });
         tapeless::collect(loss, b_);
+        // A braced list, not a comma fold: clang caps folds at 256 operands (128 layers' w and b).
+        (void)std::initializer_list<int>{(check_wrt<Loss, Wrt>(), tapeless::collect(wrt, b_), 0)..., 0};
         bind(b_);
         detail::choose_variants<plan, T>(s_);
         bound_ = true;

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <utility>
 
 // Kernels are templates on the element type, a spec value and the list of op tags, never on the
@@ -247,22 +248,28 @@ using kernel_t = std::conditional_t<Plan::a.groups[G].gemm, gemm_kernel<T, Plan:
 
 //! Runs every kernel of the plan in order: a straight line of calls, no dispatch on node kinds.
 //! One function for the whole plan, so the plan's (long) type names one symbol, not one per kernel.
+// Braced lists rather than comma folds (clang caps a fold at 256 operands) and one lambda for the
+// whole plan rather than one per kernel (each would carry the plan's long name).
 template <class Plan, class T, class State>
 void run_plan(State& s) {
-    for_each_index<Plan::a.ngroups>([&](auto g) {
-        kernel_t<Plan, T, g>::run(s, Plan::refs.data() + Plan::ref_begin[g], s.variant[g]);
-    });
+    [&]<std::size_t... G>(std::index_sequence<G...>) {
+        (void)std::initializer_list<int>{
+            (kernel_t<Plan, T, G>::run(s, Plan::refs.data() + Plan::ref_begin[G], s.variant[G]), 0)..., 0};
+    }(std::make_index_sequence<Plan::a.ngroups>{});
 }
 
 //! Fixes each loop group's variant for the bound shapes.
 template <class Plan, class T, class State>
 void choose_variants(State& s) {
-    for_each_index<Plan::a.ngroups>([&](auto g) {
-        if constexpr (Plan::a.groups[g].gemm) s.variant[g] = 0;
-        else
-            s.variant[g] = loop_kernel<T, Plan::template loop<g>, typename Plan::ops>::choose(
-                s, Plan::refs.data() + Plan::ref_begin[g]);
-    });
+    [&]<std::size_t... G>(std::index_sequence<G...>) {
+        (void)std::initializer_list<int>{
+            (s.variant[G] = Plan::a.groups[G].gemm
+                                ? 0u
+                                : loop_kernel<T, Plan::template loop<G>, typename Plan::ops>::choose(
+                                      s, Plan::refs.data() + Plan::ref_begin[G]),
+             0)...,
+            0};
+    }(std::make_index_sequence<Plan::a.ngroups>{});
 }
 
 } // namespace tapeless::detail

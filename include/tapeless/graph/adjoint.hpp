@@ -63,8 +63,9 @@ struct consumers;
 template <class... Ns>
 struct consumers<type_list<Ns...>> {
     static constexpr std::size_t n = sizeof...(Ns);
+    //! The arguments each node reads, by position in the node list.
+    static constexpr std::array<std::array<std::size_t, max_arity>, n> args{read_args<Ns, type_list<Ns...>>()...};
     static constexpr consumer_table<n> table = [] {
-        constexpr std::array<std::array<std::size_t, max_arity>, n> args{read_args<Ns, type_list<Ns...>>()...};
         consumer_table<n> t;
         for (auto const& a : args)
             for (std::size_t c : a)
@@ -76,8 +77,10 @@ struct consumers<type_list<Ns...>> {
                 if (std::size_t c = args[p][k]; c != npos) t.edges[t.first[c] + fill[c]++] = {p, k};
         return t;
     }();
+    // Symbolic shapes, children first: the simplifying builders ask for them, and asked first at
+    // the top of a deep graph they would recurse along all of it.
+    using shapes = type_list<sym::shape_t<Ns>...>;
 };
-
 // What the consumer on edge E of Root's graph passes down to the argument it reads.
 template <class Root, std::size_t E>
 struct contribution {
@@ -111,6 +114,55 @@ template <class Root>
 struct adjoint<Root, Root> {
     using type = one;
 };
+
+// Every `stride`-th node of Root's graph from which a parameter can be reached, latest first.
+// Deriving their adjoints in this order, each finds most of what it needs already made, so no
+// instantiation recurses along the whole graph (g++ stops at a depth of 900, about a 64-layer
+// network's length). A stride, not every node: finding a node's type by position costs GCC a
+// deduction per node of the list.
+template <class Root>
+struct sweep_order {
+    using nodes = nodes_t<Root>;
+    using graph = consumers<nodes>;
+    static constexpr std::size_t n = nodes::size, stride = 16;
+    static constexpr std::array<bool, n> reaches = []<class... Ns>(type_list<Ns...>) {
+        std::array<bool, n> r{is_param_v<Ns>...};
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t c : graph::args[i])
+                if (c != npos && r[c]) r[i] = true;
+        return r;
+    }(nodes{});
+    static constexpr std::size_t reaching = [] {
+        std::size_t c = 0;
+        for (bool b : reaches) c += b;
+        return c;
+    }();
+    static constexpr std::size_t count = (reaching + stride - 1) / stride;
+    static constexpr std::array<std::size_t, count> order = [] {
+        std::array<std::size_t, count> o{};
+        for (std::size_t i = n, seen = 0, c = 0; i-- > 0;)
+            if (reaches[i] && seen++ % stride == 0) o[c++] = i;
+        return o;
+    }();
+};
+
+//! Derives adjoints in `sweep_order` before any gradient asks for one.
+template <class Root>
+struct reverse_sweep {
+    using order = sweep_order<Root>;
+    using shapes = typename order::graph::shapes; // first: symbolic shapes, children first
+    template <std::size_t... I>
+    static auto derive(std::index_sequence<I...>)
+        -> type_list<typename adjoint<Root, at_t<order::order[I], typename order::nodes>>::type...>;
+    using type = decltype(derive(std::make_index_sequence<order::count>{}));
+};
+
+template <class Root, class W>
+struct gradient {
+    using swept = typename reverse_sweep<Root>::type; // first: see reverse_sweep
+    using type = std::remove_cvref_t<decltype(simplify::full(
+        std::declval<typename adjoint<Root, W>::type>(), std::declval<W>()))>;
+};
 } // namespace detail
 
 //! ∂Root/∂N as an expression type: Root's adjoint seeded with 1, swept back to N. It may be smaller
@@ -120,8 +172,7 @@ using adjoint_t = std::remove_cvref_t<typename detail::adjoint<Root, N>::type>;
 
 //! The gradient of Root with respect to leaf W: its adjoint, broadcast to W's full shape.
 template <class Root, class W>
-using gradient_t = std::remove_cvref_t<decltype(simplify::full(std::declval<adjoint_t<Root, W>>(),
-                                                               std::declval<W>()))>;
+using gradient_t = typename detail::gradient<Root, W>::type;
 
 //! Checks that W can be differentiated in Root, with the plain messages users read.
 template <class Root, class W>
