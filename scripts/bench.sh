@@ -18,8 +18,12 @@
 #   5. benchmarks/report.py: the tables, ratios, targets and the plots
 # Environment:
 #   TAPELESS_BENCH_DEPTHS       depths L of mlp_depth.cpp (default "2 4 8 16 32 64 128")
-#   TAPELESS_BENCH_BLOCKS_RESIDUAL   block counts B of residual.cpp (default "8 16 32")
-#   TAPELESS_BENCH_BLOCKS_LAYERNORM  block counts B of layernorm.cpp (default "4 8 16")
+#   TAPELESS_BENCH_BLOCKS_RESIDUAL   block counts B of residual.cpp (default "2 4 8")
+#   TAPELESS_BENCH_BLOCKS_LAYERNORM  block counts B of layernorm.cpp (default "1 2")
+#   TAPELESS_BENCH_COMPILE_MEM_KIB   address-space cap of each compile (default 8 GiB): a compile
+#                                    past it fails and is recorded as an error, not left to take
+#                                    the machine's memory (residual and layer-norm networks still
+#                                    grow exponentially with B: expressions hold children by value)
 #                               (each list in increasing order; an empty list skips that TU)
 #   TAPELESS_BENCH_TIMEOUT      seconds per compile before it is recorded as "timeout" (default 600)
 #   TAPELESS_BENCH_REPETITIONS  --benchmark_repetitions (default 5)
@@ -37,8 +41,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs="${TAPELESS_JOBS:-$(nproc)}"
 depths="${TAPELESS_BENCH_DEPTHS-2 4 8 16 32 64 128}"
-blocks_residual="${TAPELESS_BENCH_BLOCKS_RESIDUAL-8 16 32}"
-blocks_layernorm="${TAPELESS_BENCH_BLOCKS_LAYERNORM-4 8 16}"
+blocks_residual="${TAPELESS_BENCH_BLOCKS_RESIDUAL-2 4 8}"
+blocks_layernorm="${TAPELESS_BENCH_BLOCKS_LAYERNORM-1 2}"
+compile_mem_kib="${TAPELESS_BENCH_COMPILE_MEM_KIB:-8388608}"
 timeout_s="${TAPELESS_BENCH_TIMEOUT:-600}"
 reps="${TAPELESS_BENCH_REPETITIONS:-5}"
 min_time="${TAPELESS_BENCH_MIN_TIME:-0.5}"
@@ -139,7 +144,7 @@ compile_one() {
     # The compiler's messages: the first MiB and the last 64 KiB (a failing instantiation can print
     # gigabytes); the rest is read and dropped, so the compiler never writes to a closed pipe. A group,
     # so that the shell itself starts the writer and can wait for it.
-    { /usr/bin/time -v -o "$log" timeout "$timeout_s" "$cxx" -std=c++20 -O2 -I include "$@" -c "$src" -o /dev/null; } \
+    { (ulimit -v "$compile_mem_kib"; exec /usr/bin/time -v -o "$log" timeout "$timeout_s" "$cxx" -std=c++20 -O2 -I include "$@" -c "$src" -o /dev/null); } \
         2> >({ head -c 1048576; tail -c 65536 | sed '1s/^/\n[bench.sh: messages cut here]\n/'; } \
                > "$out/compile/${what}_${cxx}_${depth}.err") || status=$?
     wait "${!:-}" 2> /dev/null || true # the writer
