@@ -207,9 +207,10 @@ private:
             if (plan::wanted[i]) s_.ptr[i] = workspace_.get() + offset[i];
             if (plan::alias_of[i] != detail::npos) s_.ptr[i] = s_.ptr[plan::alias_of[i]];
         }
+        detail::resolve_refs<plan>(s_);
     }
 
-    detail::state<value_type, plan::size, plan::a.ngroups> s_;
+    detail::state<value_type, plan::size, plan::a.ngroups, plan::refs.size()> s_;
     detail::aligned_ptr<value_type> workspace_;
     std::size_t workspace_size_ = 0, capacity_ = 0;
     bindings<value_type, leaves> b_;

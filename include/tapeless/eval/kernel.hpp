@@ -21,13 +21,44 @@ namespace tapeless::detail {
 
 //! Everything a plan needs at run time, fixed when it is bound: each node's shape, its buffer
 //! (the user's storage for leaves, the workspace otherwise) and, for immediates, its value.
-template <class T, std::size_t N, std::size_t NG>
+template <class T, std::size_t N, std::size_t NG, std::size_t R>
 struct state {
     std::array<shape, N> shapes{};
     std::array<T*, N> ptr{};
     std::array<T, N> imm{};
     std::array<unsigned, NG + 1> variant{}; // loop shape chosen per group at bind
+    // The plan's node references resolved at bind: each kernel reads its buffers, shapes and
+    // immediates from a contiguous run here, one load each, as if its nodes were in its type.
+    std::array<T*, R> rptr{};
+    std::array<shape, R> rshape{};
+    std::array<T, R> rimm{};
 };
+
+//! A kernel's nodes as resolved at bind (see `loop_refs` for the order).
+template <class T>
+struct node_refs {
+    T* const* ptrs;
+    shape const* shapes;
+    T const* imms;
+};
+
+//! Fills the resolved references from the plan's table once shapes, buffers and immediates are set.
+template <class Plan, class State>
+void resolve_refs(State& s) {
+    for (std::size_t k = 0; k < Plan::refs.size(); ++k) {
+        std::size_t i = Plan::refs[k];
+        s.rptr[k] = s.ptr[i];
+        s.rshape[k] = s.shapes[i];
+        s.rimm[k] = s.imm[i];
+    }
+}
+
+template <class Plan, std::size_t G, class State>
+auto refs_of(State& s) {
+    constexpr std::size_t b = Plan::ref_begin[G];
+    return node_refs<std::remove_pointer_t<typename decltype(s.rptr)::value_type>>{s.rptr.data() + b,
+                                                                                   s.rshape.data() + b, s.rimm.data() + b};
+}
 
 // Loop variants: `flat` runs the domain as one contiguous run (every operand full-sized);
 // `unit` keeps rows but every operand is contiguous along them; `general` also broadcasts
@@ -62,53 +93,50 @@ struct loop_kernel {
         std::array<T, nm> acc{};
     };
 
-    template <class State>
-    static shape domain(State const& s, std::size_t const* refs) {
+    static shape domain(node_refs<T> const& r) {
         if constexpr (static_domain.is_static()) return static_domain;
-        else return s.shapes[refs[at.domain]];
+        else return r.shapes[at.domain];
     }
 
-    template <std::size_t C, class State>
-    static void prepare_entry(State const& s, std::size_t const* refs, shape d, frame& f) {
+    template <std::size_t C>
+    static void prepare_entry(node_refs<T> const& r, shape d, frame& f) {
         constexpr entry_spec e = S.closure[C];
-        std::size_t const node = refs[at.node(C)];
+        constexpr std::size_t k = at.node(C);
         if constexpr (e.role == entry_role::load) {
-            f.base[C] = s.ptr[node];
-            broadcast_strides(s.shapes[node], d, f.rs[C], f.cs[C]);
+            f.base[C] = r.ptrs[k];
+            broadcast_strides(r.shapes[k], d, f.rs[C], f.cs[C]);
         } else if constexpr (e.role == entry_role::load_transposed) {
             // y_ij = x_ji: x's row stride moves with j, its unit stride with i.
-            shape const y = s.shapes[refs[at.shape_node(C)]];
-            f.base[C] = s.ptr[node];
+            shape const y = r.shapes[at.shape_node(C)];
+            f.base[C] = r.ptrs[k];
             f.rs[C] = y.rows == d.rows ? 1 : 0;
-            f.cs[C] = y.cols == d.cols ? s.shapes[node].cols : 0;
+            f.cs[C] = y.cols == d.cols ? r.shapes[k].cols : 0;
         } else if constexpr (e.role == entry_role::unit_load) {
-            f.immv[C] = s.ptr[node][0];
+            f.immv[C] = r.ptrs[k][0];
         } else if constexpr (e.role == entry_role::immediate) {
-            f.immv[C] = s.imm[node];
+            f.immv[C] = r.imms[k];
         } else if constexpr (e.indexes_columns) {
-            broadcast_strides(s.shapes[node], d, f.rs[C], f.cs[C]);
+            broadcast_strides(r.shapes[k], d, f.rs[C], f.cs[C]);
         }
     }
 
-    template <class State>
-    static frame prepare(State const& s, std::size_t const* refs, shape d) {
+    static frame prepare(node_refs<T> const& r, shape d) {
         frame f;
-        [&]<std::size_t... C>(std::index_sequence<C...>) { (prepare_entry<C>(s, refs, d, f), ...); }(
+        [&]<std::size_t... C>(std::index_sequence<C...>) { (prepare_entry<C>(r, d, f), ...); }(
             std::make_index_sequence<nc>{});
         for (std::size_t m = 0; m < nm; ++m) {
-            std::size_t i = refs[at.member(m)];
-            f.out[m] = s.ptr[i];
-            broadcast_strides(s.shapes[i], d, f.ors[m], f.ocs[m]);
-            f.store[m] = s.shapes[i] == d;
+            std::size_t i = at.member(m);
+            f.out[m] = r.ptrs[i];
+            broadcast_strides(r.shapes[i], d, f.ors[m], f.ocs[m]);
+            f.store[m] = r.shapes[i] == d;
         }
         return f;
     }
 
     //! Picks the variant for the bound shapes: see `loop_variant`.
-    template <class State>
-    static unsigned choose(State const& s, std::size_t const* refs) {
-        shape d = domain(s, refs);
-        frame f = prepare(s, refs, d);
+    static unsigned choose(node_refs<T> const& r) {
+        shape d = domain(r);
+        frame f = prepare(r, d);
         bool full = true, contiguous = true;
         unsigned mask = 0;
         for (std::size_t c = 0; c < nc; ++c) {
@@ -201,22 +229,21 @@ struct loop_kernel {
     }
 
     // Reductions start from their identity: in a register (to 1 x 1) or in the output buffer.
-    template <std::size_t M, class State>
-    static void start_reduction(State const& s, std::size_t const* refs, frame& f) {
+    template <std::size_t M>
+    static void start_reduction(node_refs<T> const& r, frame& f) {
         constexpr member_spec ms = S.members[M];
         if constexpr (!ms.elementwise) {
             constexpr T id = op<ms.op>::template identity<T>();
             if constexpr (ms.is_sum) f.acc[M] = id;
             else if (!f.store[M])
-                for (std::size_t e = 0, n = s.shapes[refs[at.member(M)]].size(); e < n; ++e) f.out[M][e] = id;
+                for (std::size_t e = 0, n = r.shapes[at.member(M)].size(); e < n; ++e) f.out[M][e] = id;
         }
     }
 
-    template <class State>
-    static void run(State& s, std::size_t const* refs, unsigned variant) {
-        shape d = domain(s, refs);
-        frame f = prepare(s, refs, d);
-        [&]<std::size_t... M>(std::index_sequence<M...>) { (start_reduction<M>(s, refs, f), ...); }(
+    static void run(node_refs<T> const& r, unsigned variant) {
+        shape d = domain(r);
+        frame f = prepare(r, d);
+        [&]<std::size_t... M>(std::index_sequence<M...>) { (start_reduction<M>(r, f), ...); }(
             std::make_index_sequence<nm>{});
         if constexpr (masked) {
             [&]<unsigned... Ms>(std::integer_sequence<unsigned, Ms...>) {
@@ -232,12 +259,10 @@ struct loop_kernel {
 
 template <class T, gemm_spec S>
 struct gemm_kernel {
-    template <class State>
-    static void run(State& s, std::size_t const* refs, unsigned) {
-        std::size_t const c = refs[0], a = refs[1], b = refs[2];
-        shape sc = s.shapes[c], sa = s.shapes[a], sb = s.shapes[b];
+    static void run(node_refs<T> const& r, unsigned) {
+        shape sc = r.shapes[0], sa = r.shapes[1], sb = r.shapes[2];
         std::size_t k = S.ta ? sa.rows : sa.cols;
-        gemm<T>(S.ta, S.tb, sc.rows, sc.cols, k, T(1), s.ptr[a], sa.cols, s.ptr[b], sb.cols, T(0), s.ptr[c], sc.cols);
+        gemm<T>(S.ta, S.tb, sc.rows, sc.cols, k, T(1), r.ptrs[1], sa.cols, r.ptrs[2], sb.cols, T(0), r.ptrs[0], sc.cols);
     }
 };
 
@@ -254,7 +279,7 @@ template <class Plan, class T, class State>
 void run_plan(State& s) {
     [&]<std::size_t... G>(std::index_sequence<G...>) {
         (void)std::initializer_list<int>{
-            (kernel_t<Plan, T, G>::run(s, Plan::refs.data() + Plan::ref_begin[G], s.variant[G]), 0)..., 0};
+            (kernel_t<Plan, T, G>::run(refs_of<Plan, G>(s), s.variant[G]), 0)..., 0};
     }(std::make_index_sequence<Plan::a.ngroups>{});
 }
 
@@ -266,7 +291,7 @@ void choose_variants(State& s) {
             (s.variant[G] = Plan::a.groups[G].gemm
                                 ? 0u
                                 : loop_kernel<T, Plan::template loop<G>, typename Plan::ops>::choose(
-                                      s, Plan::refs.data() + Plan::ref_begin[G]),
+                                      refs_of<Plan, G>(s)),
              0)...,
             0};
     }(std::make_index_sequence<Plan::a.ngroups>{});
