@@ -7,6 +7,8 @@
 // built by `layernorm_blocks` (a recursion over the block index), then a linear layer to the
 // classes and softmax cross-entropy with integer class labels; differentiated with respect to all
 // 2B + 2 parameters, planned and emitted.
+#include "layer_params.hpp"
+
 #include <tapeless/tapeless.hpp>
 
 #include <array>
@@ -19,13 +21,6 @@
 
 namespace tl = tapeless;
 constexpr std::size_t blocks = TAPELESS_BLOCKS;
-
-// A tuple of (w_i, b_i) pairs; make_tuple, since `std::tuple{pair}` would deduce tuple<w0, b0> at B = 1.
-template <std::size_t... I>
-auto block_params(std::array<tl::Tensor<float>, blocks> const& w, std::array<tl::Tensor<float>, blocks> const& b,
-                  std::index_sequence<I...>) {
-    return std::make_tuple(std::pair{tl::param<tl::indexed_name<"w", I>()>(w[I]), tl::param<tl::indexed_name<"b", I>()>(b[I])}...);
-}
 
 // h after blocks I, I + 1, ..., B - 1.
 template <std::size_t I, class H, class Params>
@@ -44,7 +39,7 @@ auto layernorm_blocks(H const& h, Params const& p) {
 float layernorm_step(tl::Tensor<float> const& x, tl::Tensor<float> const& labels,
                      std::array<tl::Tensor<float>, blocks> const& w, std::array<tl::Tensor<float>, blocks> const& b,
                      tl::Tensor<float> const& wo, tl::Tensor<float> const& bo) {
-    auto net = block_params(w, b, std::make_index_sequence<blocks>{});
+    auto net = tl::bench::layer_params(w, b);
     auto Wo = tl::param<"wo">(wo);
     auto Bo = tl::param<"bo">(bo);
     auto loss = tl::cross_entropy(tl::lin(layernorm_blocks<0>(tl::input<"x">(x), net), Wo, Bo), tl::input<"labels">(labels));

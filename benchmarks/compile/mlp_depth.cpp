@@ -2,6 +2,8 @@
 //   /usr/bin/time -v g++ -std=c++20 -O2 -I include -DTAPELESS_DEPTH=L -c benchmarks/compile/mlp_depth.cpp
 // L layers of (w, b), built by `mlp` (a fold over a tuple), differentiated with respect to all 2L
 // parameters, planned and emitted.
+#include "layer_params.hpp"
+
 #include <tapeless/tapeless.hpp>
 
 #include <array>
@@ -15,15 +17,9 @@
 namespace tl = tapeless;
 constexpr std::size_t depth = TAPELESS_DEPTH;
 
-template <std::size_t... I>
-auto layers(std::array<tl::Tensor<float>, depth> const& w, std::array<tl::Tensor<float>, depth> const& b,
-            std::index_sequence<I...>) {
-    return std::tuple{std::pair{tl::param<tl::indexed_name<"w", I>()>(w[I]), tl::param<tl::indexed_name<"b", I>()>(b[I])}...};
-}
-
 float mlp_step(tl::Tensor<float> const& x, tl::Tensor<float> const& y, std::array<tl::Tensor<float>, depth> const& w,
                std::array<tl::Tensor<float>, depth> const& b) {
-    auto net = layers(w, b, std::make_index_sequence<depth>{});
+    auto net = tl::bench::layer_params(w, b);
     auto loss = tl::mse(tl::mlp(tl::input<"x">(x), net), tl::input<"y">(y));
     auto step = std::apply([&](auto const&... l) { return tl::compile(loss, l.first..., l.second...); }, net);
     step();

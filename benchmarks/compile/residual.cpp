@@ -4,6 +4,8 @@
 // (a recursion over the block index), then a linear layer to the classes and softmax cross-entropy
 // with integer class labels; differentiated with respect to all 2B + 2 parameters, planned and
 // emitted. Each block uses h twice, so the expression is a DAG, not a tree.
+#include "layer_params.hpp"
+
 #include <tapeless/tapeless.hpp>
 
 #include <array>
@@ -17,13 +19,6 @@
 namespace tl = tapeless;
 constexpr std::size_t blocks = TAPELESS_BLOCKS;
 
-// A tuple of (w_i, b_i) pairs; make_tuple, since `std::tuple{pair}` would deduce tuple<w0, b0> at B = 1.
-template <std::size_t... I>
-auto block_params(std::array<tl::Tensor<float>, blocks> const& w, std::array<tl::Tensor<float>, blocks> const& b,
-                  std::index_sequence<I...>) {
-    return std::make_tuple(std::pair{tl::param<tl::indexed_name<"w", I>()>(w[I]), tl::param<tl::indexed_name<"b", I>()>(b[I])}...);
-}
-
 // h after blocks I, I + 1, ..., B - 1.
 template <std::size_t I, class H, class Params>
 auto residual_blocks(H const& h, Params const& p) {
@@ -35,7 +30,7 @@ auto residual_blocks(H const& h, Params const& p) {
 float residual_step(tl::Tensor<float> const& x, tl::Tensor<float> const& labels,
                     std::array<tl::Tensor<float>, blocks> const& w, std::array<tl::Tensor<float>, blocks> const& b,
                     tl::Tensor<float> const& wo, tl::Tensor<float> const& bo) {
-    auto net = block_params(w, b, std::make_index_sequence<blocks>{});
+    auto net = tl::bench::layer_params(w, b);
     auto Wo = tl::param<"wo">(wo);
     auto Bo = tl::param<"bo">(bo);
     auto loss = tl::cross_entropy(tl::lin(residual_blocks<0>(tl::input<"x">(x), net), Wo, Bo), tl::input<"labels">(labels));
