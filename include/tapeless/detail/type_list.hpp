@@ -153,9 +153,10 @@ struct few_unique;
 template <class... Ts>
 struct few_unique<type_list<Ts...>> {
     static constexpr std::size_t n = sizeof...(Ts), chunk = 64;
+    static constexpr std::size_t length(std::size_t c) { return n - c * chunk < chunk ? n - c * chunk : chunk; }
     template <std::size_t C>
-    using part = merge_t<type_list<>, typename pick_from<type_list<Ts...>, C * chunk,
-                                                         std::make_index_sequence<(n - C * chunk < chunk ? n - C * chunk : chunk)>>::type>;
+    using part =
+        merge_t<type_list<>, typename pick_from<type_list<Ts...>, C * chunk, std::make_index_sequence<length(C)>>::type>;
     template <std::size_t... C>
     static auto merged(std::index_sequence<C...>) -> typename merge_all<part<C>...>::type;
     using type = decltype(merged(std::make_index_sequence<(n + chunk - 1) / chunk>{}));

@@ -53,11 +53,10 @@ void resolve_refs(State& s) {
     }
 }
 
-template <class Plan, std::size_t G, class State>
-auto refs_of(State& s) {
+template <class Plan, std::size_t G, class T, std::size_t N, std::size_t NG, std::size_t R>
+node_refs<T> refs_of(state<T, N, NG, R> const& s) {
     constexpr std::size_t b = Plan::ref_begin[G];
-    return node_refs<std::remove_pointer_t<typename decltype(s.rptr)::value_type>>{s.rptr.data() + b,
-                                                                                   s.rshape.data() + b, s.rimm.data() + b};
+    return {s.rptr.data() + b, s.rshape.data() + b, s.rimm.data() + b};
 }
 
 // Loop variants: `flat` runs the domain as one contiguous run (every operand full-sized);
@@ -262,7 +261,8 @@ struct gemm_kernel {
     static void run(node_refs<T> const& r, unsigned) {
         shape sc = r.shapes[0], sa = r.shapes[1], sb = r.shapes[2];
         std::size_t k = S.ta ? sa.rows : sa.cols;
-        gemm<T>(S.ta, S.tb, sc.rows, sc.cols, k, T(1), r.ptrs[1], sa.cols, r.ptrs[2], sb.cols, T(0), r.ptrs[0], sc.cols);
+        gemm<T>(S.ta, S.tb, sc.rows, sc.cols, k, T(1), r.ptrs[1], sa.cols, r.ptrs[2], sb.cols, T(0), r.ptrs[0],
+                sc.cols);
     }
 };
 

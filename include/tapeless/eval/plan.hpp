@@ -594,12 +594,17 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
     return s;
 }
 
-//! The node references of every kernel, group after group (see `loop_refs`; a GEMM's are c, a, b).
+//! How many node references group g's kernel has (see `loop_refs`; a GEMM has c, a, b).
+template <std::size_t N>
+constexpr std::size_t group_refs(analysis<N> const& a, std::size_t g) {
+    group_info const& gi = a.groups[g];
+    return gi.gemm ? 3 : loop_refs{gi.cend - gi.cbegin, gi.mend - gi.mbegin}.size();
+}
+//! The node references of every kernel, group after group.
 template <std::size_t N>
 constexpr std::size_t refs_size(analysis<N> const& a) {
     std::size_t r = 0;
-    for (std::size_t g = 0; g < a.ngroups; ++g)
-        r += a.groups[g].gemm ? 3 : loop_refs{a.groups[g].cend - a.groups[g].cbegin, a.groups[g].mend - a.groups[g].mbegin}.size();
+    for (std::size_t g = 0; g < a.ngroups; ++g) r += group_refs(a, g);
     return r;
 }
 template <std::size_t R, std::size_t N>
@@ -675,9 +680,7 @@ struct plan<type_list<Ns...>, type_list<Os...>> {
     static constexpr auto refs = make_refs<refs_size(a)>(a);
     static constexpr std::array<std::size_t, a.ngroups + 1> ref_begin = [] {
         std::array<std::size_t, a.ngroups + 1> b{};
-        for (std::size_t g = 0; g < a.ngroups; ++g)
-            b[g + 1] = b[g] + (a.groups[g].gemm ? 3 : loop_refs{a.groups[g].cend - a.groups[g].cbegin,
-                                                                 a.groups[g].mend - a.groups[g].mbegin}.size());
+        for (std::size_t g = 0; g < a.ngroups; ++g) b[g + 1] = b[g] + group_refs(a, g);
         return b;
     }();
 

@@ -62,7 +62,8 @@ struct node {
     using value_type = typename detail::common_value<typename Args::value_type...>::type;
     static constexpr shape static_shape = infer_shape(Op::shape, Args::static_shape...).value;
 
-    static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= detail::max_arity, "tapeless: ops take one to three arguments");
+    static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= detail::max_arity,
+                  "tapeless: ops take one to three arguments");
     detail::args<Args...> args;
 };
 
