@@ -581,20 +581,20 @@ def main():
             pts = mlp_points(cxx, "mib")
             if pts:
                 mem_series.append((cxx, pts))
-        svg2 = os.path.join(os.path.dirname(args.svg), "results_compile_cost.svg")
-        if svg_loglog(series, "Compile time of an L-layer MLP step (mlp_depth.cpp, -O2)", "depth L",
-                      "seconds (wall)", svg2, xticks=sorted({p[0] for _, pts in series for p in pts})):
-            written.append(svg2)
-            rel = os.path.relpath(svg2, os.path.dirname(os.path.abspath(args.markdown)))
-            w(f"![compile seconds against depth]({rel})")
-            w("")
-        svg3 = os.path.join(os.path.dirname(args.svg), "results_compile_memory.svg")
-        if svg_loglog(mem_series, "Peak compiler memory of an L-layer MLP step (mlp_depth.cpp, -O2)", "depth L",
-                      "peak MiB", svg3, xticks=sorted({p[0] for _, pts in mem_series for p in pts})):
-            written.append(svg3)
-            rel = os.path.relpath(svg3, os.path.dirname(os.path.abspath(args.markdown)))
-            w(f"![peak compiler memory against depth]({rel})")
-            w("")
+        def chart(name, data, title, ylabel, alt):
+            path = os.path.join(os.path.dirname(args.svg), name)
+            if svg_loglog(data, title, "depth L", ylabel, path,
+                          xticks=sorted({p[0] for _, pts in data for p in pts})):
+                written.append(path)
+                rel = os.path.relpath(path, os.path.dirname(os.path.abspath(args.markdown)))
+                w(f"![{alt}]({rel})")
+                w("")
+
+        chart("results_compile_cost.svg", series, "Compile time of an L-layer MLP step (mlp_depth.cpp, -O2)",
+              "seconds (wall)", "compile seconds against depth")
+        chart("results_compile_memory.svg", mem_series,
+              "Peak compiler memory of an L-layer MLP step (mlp_depth.cpp, -O2)", "peak MiB",
+              "peak compiler memory against depth")
         body = []
         for cxx in ("g++", "clang++"):
             failed = [f"{c['L']} ({c['status'].split(' (')[0]})" for c in comp
