@@ -113,12 +113,15 @@ int main(int argc, char** argv) {
 #endif
     std::vector<std::vector<std::size_t>> const sizes{
         {8, 4, 3, 1}, {64, 784, 50, 1}, {1000, 784, 50, 1}, {10000, 784, 50, 1}, {256, 784, 256, 10}};
-    // Single products: the two big GEMMs of each step (x·w1 and xᵀ·d_z1) and square sizes.
+    // Single products: the two big GEMMs of each step (x·w1 and xᵀ·d_z1) and square sizes; at the
+    // reference batches also the three skinny ones (h·w2 and hᵀ·d_out: n = 1; d_out·w2ᵀ: k = 1).
     std::vector<gemm_shape> singles;
     for (auto const& s : sizes) {
         auto st = step_shapes(s[0], s[1], s[2], s[3]);
         singles.push_back(st[0]);
         singles.push_back(st[4]);
+        if (s[0] >= 1000 && s[3] == 1)
+            for (std::size_t i : {1, 2, 3}) singles.push_back(st[i]);
     }
     for (std::size_t n : {256, 512, 1024}) singles.push_back({false, false, n, n, n});
     for (auto const& b : backends()) {

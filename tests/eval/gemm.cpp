@@ -166,6 +166,26 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(mlp_shapes, T, elements) {
         check_shape<T>(s, rng);
 }
 
+BOOST_AUTO_TEST_CASE_TEMPLATE(matrix_vector, T, elements) {
+    std::mt19937 rng(4);
+    // n == 1 (GEMV), m == 1 (row vector times matrix) and k == 1 (outer product), at lengths on
+    // both sides of every vector and strip edge (W = 8 or 16 lanes; strips of up to 8 vectors).
+    std::size_t const lengths[] = {1, 3, 15, 16, 17, 31, 33, 50, 129, 784, 1000};
+    std::size_t const depths[] = {1, 2, 15, 16, 17, 50, 1000};
+    for (std::size_t len : lengths)
+        for (std::size_t k : depths) {
+            check_shape<T>({len, 1, k}, rng);
+            check_shape<T>({1, len, k}, rng);
+        }
+    for (std::size_t m : lengths)
+        for (std::size_t n : {std::size_t{2}, std::size_t{15}, std::size_t{16}, std::size_t{17},
+                              std::size_t{31}, std::size_t{33}, std::size_t{50}, std::size_t{784}})
+            check_shape<T>({m, n, 1}, rng);
+    // The step's skinny products at batch 10000: k far past one slice of the packing buffer.
+    for (shape3 s : {shape3{10000, 1, 50}, {50, 1, 10000}, {10000, 50, 1}, {1, 50, 40000}})
+        check_shape<T>(s, rng);
+}
+
 BOOST_AUTO_TEST_CASE_TEMPLATE(beta_zero_ignores_nan, T, elements) {
     // A direct check of the contract: with beta == 0 whatever is in C is overwritten.
     T const a[] = {1, 2, 3, 4, 5, 6};      // 2 x 3

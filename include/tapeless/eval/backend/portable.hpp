@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <utility>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -90,6 +91,37 @@ TAPELESS_ALWAYS_INLINE void store_partial(T* p, V r, std::size_t count, T beta) 
     }
 #endif
     for (std::size_t l = 0; l < count; ++l) p[l] = beta != T(0) ? r[l] + beta * p[l] : r[l];
+}
+
+//! Lanes [0, count) from p, the rest zero (count <= lanes); nothing at or past p + count is read.
+template <class V, class T>
+TAPELESS_ALWAYS_INLINE V load_partial(T const* p, std::size_t count) {
+#if defined(__AVX512F__)
+    if constexpr (sizeof(V) == 64) {
+        auto const mask = static_cast<__mmask16>((1u << count) - 1u);
+        if constexpr (sizeof(T) == 4)
+            return V(_mm512_maskz_loadu_ps(mask, p));
+        else
+            return V(_mm512_maskz_loadu_pd(static_cast<__mmask8>(mask), p));
+    }
+#endif
+    if (count == sizeof(V) / sizeof(T)) return load<V>(p);
+    V v{};
+    std::memcpy(&v, p, count * sizeof(T));
+    return v;
+}
+
+//! out[l * ldo] = r[l] + beta * out[l * ldo] for l < count (count <= lanes); out is not read when
+//! beta == 0. A column of C (ldo = ldc) or a row (ldo = 1).
+template <class V, class T>
+TAPELESS_ALWAYS_INLINE void store_lanes(T* out, std::size_t ldo, V r, std::size_t count, T beta) {
+    if (ldo == 1) {
+        if (count < sizeof(V) / sizeof(T)) return store_partial(out, r, count, beta);
+        if (beta != T(0)) r += beta * load<V>(out);
+        return store(out, r);
+    }
+    for (std::size_t l = 0; l < count; ++l)
+        out[l * ldo] = beta != T(0) ? r[l] + beta * out[l * ldo] : r[l];
 }
 
 //! How the micro-kernel walks A: a packed panel (a[p*MR + i]), or op(A) read in place from a
@@ -325,6 +357,195 @@ void gemm_packed(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, 
     }
 }
 
+//! Matrix-vector shapes (n == 1, m == 1, k == 1) use every element of the matrix once: nothing is
+//! reused, so they skip packing and register tiles and only stream the matrix at full vector width.
+
+//! Shuffle index of lane l when two vectors fold into one (see fold_rows): per 2H-lane block, lanes
+//! [0, H) sum x's block halves and lanes [H, 2H) sum y's; `hi` picks the second addend.
+template <std::size_t W, std::size_t H>
+constexpr int fold_index(std::size_t l, bool hi) {
+    std::size_t const blk = l / (2 * H) * (2 * H), off = l % (2 * H), h = hi ? H : 0;
+    return static_cast<int>(off < H ? blk + off + h : W + blk + off - H + h);
+}
+
+template <std::size_t W>
+constexpr int bit_reverse(std::size_t l) {
+    std::size_t r = 0;
+    for (std::size_t b = 1; b < W; b <<= 1) r = r << 1 | ((l & b) != 0);
+    return static_cast<int>(r);
+}
+
+template <std::size_t H, class V, std::size_t... L>
+TAPELESS_ALWAYS_INLINE V fold_pair(V x, V y, std::index_sequence<L...>) {
+    constexpr std::size_t W = sizeof...(L);
+    return __builtin_shufflevector(x, y, fold_index<W, H>(L, false)...) +
+           __builtin_shufflevector(x, y, fold_index<W, H>(L, true)...);
+}
+
+//! Folds N vectors (H lanes per row each) pairwise until one remains; started with N = lanes and
+//! H = lanes / 2, lane l ends up holding the sum of all lanes of v[bit_reverse(l)].
+template <std::size_t H, class V, std::size_t N>
+TAPELESS_ALWAYS_INLINE V fold_rows(V const (&v)[N]) {
+    if constexpr (N == 1) {
+        return v[0];
+    } else {
+        constexpr std::size_t W = sizeof(V) / sizeof(v[0][0]);
+        V u[N / 2];
+#pragma GCC unroll 16
+        for (std::size_t r = 0; r < N / 2; ++r)
+            u[r] = fold_pair<H>(v[2 * r], v[2 * r + 1], std::make_index_sequence<W>{});
+        return fold_rows<H / 2>(u);
+    }
+}
+
+//! Lane l = the sum of all lanes of v[l]: a tree of W - 1 shuffle pairs rather than one horizontal
+//! reduction per vector, which would cost more than the short dot products themselves.
+template <class V, std::size_t W, std::size_t... L>
+TAPELESS_ALWAYS_INLINE V sum_lanes(V const (&v)[W], std::index_sequence<L...>) {
+    V const s = fold_rows<W / 2>(v);
+    return __builtin_shufflevector(s, s, bit_reverse<W>(L)...);
+}
+
+//! out[i * ldo] = alpha * M[i, :k] . x + beta * out[i * ldo] for i < rows (M rows at stride ld, x
+//! contiguous): W rows at once, one accumulator each (W independent FMA chains), folded together.
+template <class T>
+void gemv_rows(std::size_t rows, std::size_t k, T const* mat, std::size_t ld, T const* x, T alpha,
+               T beta, T* out, std::size_t ldo) {
+    using V = typename vec_of<T>::type;
+    constexpr std::size_t W = blocking<T>::W;
+    std::size_t const kv = k / W * W;
+    for (std::size_t i0 = 0; i0 < rows; i0 += W) {
+        std::size_t const nr = rows - i0 < W ? rows - i0 : W;
+        // Rows past the end repeat the last one: the tile keeps its shape, extra sums are dropped.
+        T const* r[W];
+#pragma GCC unroll 16
+        for (std::size_t s = 0; s < W; ++s) r[s] = mat + (i0 + (s < nr ? s : nr - 1)) * ld;
+        V acc[W] = {};
+        for (std::size_t p = 0; p < kv; p += W) {
+            V const xv = load<V>(x + p);
+#pragma GCC unroll 16
+            for (std::size_t s = 0; s < W; ++s) acc[s] += load<V>(r[s] + p) * xv;
+        }
+        if (kv < k) {
+            // Zeros past k on both sides: every lane goes into the sum, so none may hold padding.
+            V const xv = load_partial<V>(x + kv, k - kv);
+#pragma GCC unroll 16
+            for (std::size_t s = 0; s < W; ++s) acc[s] += load_partial<V>(r[s] + kv, k - kv) * xv;
+        }
+        store_lanes(out + i0 * ldo, ldo, alpha * sum_lanes(acc, std::make_index_sequence<W>{}), nr,
+                    beta);
+    }
+}
+
+//! gemv_rows for x at any stride: a strided x is first gathered into the B buffer, k in slices.
+template <class T>
+void gemv_dot(std::size_t rows, std::size_t k, T const* mat, std::size_t ld, T const* x,
+              std::size_t xs, T alpha, T beta, T* out, std::size_t ldo) {
+    if (xs == 1) return gemv_rows(rows, k, mat, ld, x, alpha, beta, out, ldo);
+    constexpr std::size_t W = blocking<T>::W, KB = blocking<T>::KC * blocking<T>::NC / W * W;
+    T* xp = thread_buffers<T>().b;
+    for (std::size_t pk = 0; pk < k; pk += KB) {
+        std::size_t const kb = k - pk < KB ? k - pk : KB;
+        for (std::size_t p = 0; p < kb; ++p) xp[p] = x[(pk + p) * xs];
+        gemv_rows(rows, kb, mat + pk, ld, xp, alpha, pk == 0 ? beta : T(1), out, ldo);
+    }
+}
+
+//! out[j * ldo] = alpha * sum_p x[p * xs] * M[p, j] + beta * out[j * ldo] for j < len (M rows at
+//! stride ld): an axpy sweep down the k rows of an NV-vector strip, the strip's last vector masked
+//! to len. NV * S = 8 accumulators (S sets over alternate rows) keep eight FMA chains in flight.
+template <std::size_t NV, class T>
+void gemv_strip(std::size_t len, std::size_t k, T const* mat, std::size_t ld, T const* x,
+                std::size_t xs, T alpha, T beta, T* out, std::size_t ldo) {
+    using V = typename vec_of<T>::type;
+    constexpr std::size_t W = blocking<T>::W, S = 8 / NV;
+    std::size_t const tail = len - (NV - 1) * W;
+    V acc[S][NV] = {};
+    auto row = [&](V(&a)[NV], std::size_t p) {
+        T const* mp = mat + p * ld;
+        T const xp = x[p * xs];
+#pragma GCC unroll 8
+        for (std::size_t v = 0; v + 1 < NV; ++v) a[v] += xp * load<V>(mp + v * W);
+        a[NV - 1] += xp * load_partial<V>(mp + (NV - 1) * W, tail);
+    };
+    std::size_t p = 0;
+    for (; p + S <= k; p += S)
+#pragma GCC unroll 8
+        for (std::size_t s = 0; s < S; ++s) row(acc[s], p + s);
+    for (; p < k; ++p) row(acc[0], p);
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) {
+#pragma GCC unroll 8
+        for (std::size_t s = 1; s < S; ++s) acc[0][v] += acc[s][v];
+        store_lanes(out + v * W * ldo, ldo, alpha * acc[0][v], v + 1 < NV ? W : tail, beta);
+    }
+}
+
+//! gemv_strip over any len: 8-vector strips, then one strip of the 1..8 vectors left.
+template <class T>
+void gemv_sweep(std::size_t len, std::size_t k, T const* mat, std::size_t ld, T const* x,
+                std::size_t xs, T alpha, T beta, T* out, std::size_t ldo) {
+    constexpr std::size_t W = blocking<T>::W;
+    std::size_t j = 0;
+    for (; len - j > 8 * W; j += 8 * W)
+        gemv_strip<8>(8 * W, k, mat + j, ld, x, xs, alpha, beta, out + j * ldo, ldo);
+    std::size_t const rest = len - j;
+    T const* const mj = mat + j;
+    T* const oj = out + j * ldo;
+    switch ((rest + W - 1) / W) {
+    case 1:
+        return gemv_strip<1>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    case 2:
+        return gemv_strip<2>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    case 3:
+        return gemv_strip<3>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    case 4:
+        return gemv_strip<4>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    case 5:
+        return gemv_strip<5>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    case 6:
+        return gemv_strip<6>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    case 7:
+        return gemv_strip<7>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    default:
+        return gemv_strip<8>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    }
+}
+
+//! C = alpha * a * b^T + beta * C for k == 1 (a: m at stride as, b: n contiguous): each row of C
+//! is b scaled, so lanes run along n and C is written once.
+template <class T>
+void outer_rows(std::size_t m, std::size_t n, T alpha, T const* a, std::size_t as, T const* b,
+                T beta, T* c, std::size_t ldc) {
+    using V = typename vec_of<T>::type;
+    constexpr std::size_t W = blocking<T>::W;
+    std::size_t const nv = n / W * W;
+    for (std::size_t i = 0; i < m; ++i) {
+        T const ai = alpha * a[i * as];
+        T* cr = c + i * ldc;
+        for (std::size_t j = 0; j < nv; j += W) {
+            V r = ai * load<V>(b + j);
+            if (beta != T(0)) r += beta * load<V>(cr + j);
+            store(cr + j, r);
+        }
+        if (nv < n) store_partial(cr + nv, ai * load_partial<V>(b + nv, n - nv), n - nv, beta);
+    }
+}
+
+//! outer_rows for b at any stride: a strided b is first gathered into the B buffer, n in slices.
+template <class T>
+void outer(std::size_t m, std::size_t n, T alpha, T const* a, std::size_t as, T const* b,
+           std::size_t bs, T beta, T* c, std::size_t ldc) {
+    if (bs == 1) return outer_rows(m, n, alpha, a, as, b, beta, c, ldc);
+    constexpr std::size_t NB = blocking<T>::KC * blocking<T>::NC;
+    T* bp = thread_buffers<T>().b;
+    for (std::size_t jc = 0; jc < n; jc += NB) {
+        std::size_t const nb = n - jc < NB ? n - jc : NB;
+        for (std::size_t j = 0; j < nb; ++j) bp[j] = b[(jc + j) * bs];
+        outer_rows(m, nb, alpha, a, as, bp, beta, c + jc, ldc);
+    }
+}
+
 } // namespace detail
 
 //! C = alpha * op(A) * op(B) + beta * C, row-major; see `tapeless::gemm` for the contract.
@@ -349,6 +570,24 @@ void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha
         else
             tb ? detail::gemm_small<false, true>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
                : detail::gemm_small<false, false>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    // Matrix-vector shapes; both orientations of a GEMV reduce to the same two kernels, chosen by
+    // whether the matrix's stored rows run along the output (sweep) or along k (dot products).
+    if (n == 1) {
+        std::size_t const xs = tb ? 1 : ldb;
+        ta ? detail::gemv_sweep(m, k, a, lda, b, xs, alpha, beta, c, ldc)
+           : detail::gemv_dot(m, k, a, lda, b, xs, alpha, beta, c, ldc);
+        return;
+    }
+    if (m == 1) {
+        std::size_t const xs = ta ? lda : 1;
+        tb ? detail::gemv_dot(n, k, b, ldb, a, xs, alpha, beta, c, std::size_t{1})
+           : detail::gemv_sweep(n, k, b, ldb, a, xs, alpha, beta, c, std::size_t{1});
+        return;
+    }
+    if (k == 1) {
+        detail::outer(m, n, alpha, a, ta ? 1 : lda, b, tb ? ldb : 1, beta, c, ldc);
         return;
     }
     constexpr std::size_t W = detail::blocking<T>::W;
