@@ -4,6 +4,7 @@
 #define TAPELESS_EVAL_COMPILE_HPP
 
 #include "../error.hpp"
+#include "../exec/executor.hpp"
 #include "../graph/adjoint.hpp"
 #include "../graph/bind.hpp"
 #include "../tensor/tensor.hpp"
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -63,21 +65,27 @@ public:
                   "tapeless: two different leaves share one name (kind, element type or static shape differ)");
 
     explicit compiled(Loss const& loss, Wrt const&... wrt) {
-        using T = value_type;
         tapeless::collect(loss, b_);
         // A braced list, not a comma fold: clang caps folds at 256 operands (128 layers' w and b).
         (void)std::initializer_list<int>{(check_wrt<Loss, Wrt>(), tapeless::collect(wrt, b_), 0)..., 0};
         bind(b_);
-        detail::choose_variants<plan, T>(s_);
         bound_ = true;
     }
 
-    //! One evaluation: the loss and every requested gradient. First checks that every `Tensor`
-    //! behind a leaf still has the storage and extents it was bound with; if not, binds again
-    //! (see `refresh`), so new storage or a smaller last minibatch is followed, never read stale.
-    void operator()() {
+    //! One evaluation: the loss and every requested gradient, on every thread `num_threads()`
+    //! allows. First checks that every `Tensor` behind a leaf still has the storage and extents it
+    //! was bound with; if not, binds again (see `refresh`), so new storage or a smaller last
+    //! minibatch is followed, never read stale.
+    void operator()() { (*this)(threads()); }
+
+    //! The same on executor `ex`: `step(tl::serial)`, `step(tl::threads(2))`. Every executor
+    //! computes the same bits: kernels are cut into blocks fixed by the bound shapes, and partial
+    //! reductions are combined in block order whatever thread ran them.
+    template <class Executor>
+    void operator()(Executor const& ex) {
         if (!current()) refresh();
-        detail::run_plan<plan, value_type>(s_);
+        ex.reserve();
+        detail::run_plan<plan, value_type>(s_, ex);
     }
 
     //! The loss of the last call (a 1 x 1 expression).
@@ -95,6 +103,8 @@ public:
                       "tapeless: grad: this leaf was not passed to compile()");
         return view<W>(gradient_index<W>);
     }
+    //! Each kernel's blocks for the bound shapes, in run order: fixed at bind, see `exec::partition`.
+    [[nodiscard]] std::span<exec::partition const> partitions() const { return {s_.part.data(), plan::a.ngroups}; }
     //! Elements of workspace (intermediates and gradients), for memory reports.
     [[nodiscard]] std::size_t workspace_size() const { return workspace_size_; }
 
@@ -128,7 +138,6 @@ private:
             if (src.cols) b.shapes[j].cols = *src.cols;
         }
         bind(b);
-        detail::choose_variants<plan, value_type>(s_);
         b_ = b;
         bound_ = true;
     }
@@ -208,11 +217,17 @@ private:
             if (plan::alias_of[i] != detail::npos) s_.ptr[i] = s_.ptr[plan::alias_of[i]];
         }
         detail::resolve_refs<plan>(s_);
+        std::size_t scratch = detail::choose_variants<plan, T>(s_);
+        if (scratch > scratch_capacity_ || !scratch_) {
+            scratch_ = detail::allocate_aligned<T>(scratch ? scratch : 1);
+            scratch_capacity_ = scratch;
+        }
+        s_.scratch = scratch_.get();
     }
 
     detail::state<value_type, plan::size, plan::a.ngroups, plan::refs.size()> s_;
-    detail::aligned_ptr<value_type> workspace_;
-    std::size_t workspace_size_ = 0, capacity_ = 0;
+    detail::aligned_ptr<value_type> workspace_, scratch_;
+    std::size_t workspace_size_ = 0, capacity_ = 0, scratch_capacity_ = 0;
     bindings<value_type, leaves> b_;
     bool bound_ = false;
 };

@@ -5,6 +5,8 @@
 #define TAPELESS_EVAL_KERNEL_HPP
 
 #include "../config.hpp"
+#include "../exec/partition.hpp"
+#include "../exec/task.hpp"
 #include "gemm.hpp"
 #include "plan.hpp"
 
@@ -27,6 +29,8 @@ struct state {
     std::array<T*, N> ptr{};
     std::array<T, N> imm{};
     std::array<unsigned, NG + 1> variant{}; // loop shape chosen per group at bind
+    std::array<exec::partition, NG + 1> part{}; // blocks per group, fixed at bind
+    T* scratch = nullptr;                        // partial reductions of split loops
     // The plan's node references resolved at bind: each kernel reads its buffers, shapes and
     // immediates from a contiguous run here, one load each, as if its nodes were in its type.
     std::array<T*, R> rptr{};
@@ -207,23 +211,36 @@ struct loop_kernel {
             for (std::size_t j = 0; j < cols; ++j) body<Unit, Mask>(f, i, j);
     }
 
-    template <unsigned Mask>
-    static void dispatch_variant(frame& f, shape d, unsigned variant) {
+    // Static bounds where the whole domain runs as one block (tiny steps unroll); else `rows`.
+    template <unsigned Mask, bool Whole>
+    static void dispatch_variant(frame& f, std::size_t rows, std::size_t cols, unsigned variant) {
+        constexpr bool fixed = Whole && static_domain.is_static();
         switch (variant & 3u) {
         case flat:
             if constexpr (Mask == (1u << npartial) - 1u || !masked) {
-                if constexpr (static_domain.is_static()) loop<true, Mask>(f, 1, static_domain.size());
-                else loop<true, Mask>(f, 1, d.size());
+                if constexpr (fixed) loop<true, Mask>(f, 1, static_domain.size());
+                else loop<true, Mask>(f, 1, rows * cols);
                 return;
             }
             [[fallthrough]];
         case unit:
-            if constexpr (static_domain.is_static()) loop<true, Mask>(f, static_domain.rows, static_domain.cols);
-            else loop<true, Mask>(f, d.rows, d.cols);
+            if constexpr (fixed) loop<true, Mask>(f, static_domain.rows, static_domain.cols);
+            else loop<true, Mask>(f, rows, cols);
             return;
         default:
-            if constexpr (static_domain.is_static()) loop<false, Mask>(f, static_domain.rows, static_domain.cols);
-            else loop<false, Mask>(f, d.rows, d.cols);
+            if constexpr (fixed) loop<false, Mask>(f, static_domain.rows, static_domain.cols);
+            else loop<false, Mask>(f, rows, cols);
+        }
+    }
+
+    template <bool Whole>
+    static void dispatch(frame& f, std::size_t rows, std::size_t cols, unsigned variant) {
+        if constexpr (masked) {
+            [&]<unsigned... Ms>(std::integer_sequence<unsigned, Ms...>) {
+                ((variant >> 2 == Ms ? dispatch_variant<Ms, Whole>(f, rows, cols, variant) : void()), ...);
+            }(std::make_integer_sequence<unsigned, (1u << npartial)>{});
+        } else {
+            dispatch_variant<0, Whole>(f, rows, cols, variant);
         }
     }
 
@@ -244,15 +261,96 @@ struct loop_kernel {
         frame f = prepare(r, d);
         [&]<std::size_t... M>(std::index_sequence<M...>) { (start_reduction<M>(r, f), ...); }(
             std::make_index_sequence<nm>{});
-        if constexpr (masked) {
-            [&]<unsigned... Ms>(std::integer_sequence<unsigned, Ms...>) {
-                ((variant >> 2 == Ms ? dispatch_variant<Ms>(f, d, variant) : void()), ...);
-            }(std::make_integer_sequence<unsigned, (1u << npartial)>{});
-        } else {
-            dispatch_variant<0>(f, d, variant);
-        }
+        dispatch<true>(f, d.rows, d.cols, variant);
         for (std::size_t m = 0; m < nm; ++m)
             if (S.members[m].is_sum) f.out[m][0] = f.acc[m];
+    }
+
+    // A member reduced across rows (to 1 x c or 1 x 1): split loops give each block a partial of
+    // its own, combined in block order by `finish`.
+    static bool across_rows(node_refs<T> const& r, shape d, std::size_t m) {
+        return S.members[m].is_sum || (!S.members[m].elementwise && r.shapes[at.member(m)].rows != d.rows);
+    }
+
+    //! Blocks of whole rows, fixed by the domain's shape.
+    static exec::partition split(node_refs<T> const& r) {
+        shape d = domain(r);
+        exec::partition p = exec::split_extent(double(d.size()) * double(nc + nm), d.rows, 1, exec::min_block_work, 32);
+        for (std::size_t m = 0; m < nm; ++m)
+            if (across_rows(r, d, m)) p.stride += r.shapes[at.member(m)].size();
+        // Whole cache lines per block, so no two threads write one line.
+        constexpr std::size_t line = TAPELESS_CONFIG_ALIGNMENT / sizeof(T);
+        p.stride = (p.stride + line - 1) / line * line;
+        return p;
+    }
+
+    //! Rows [b * p.extent, ...) of the domain; reductions across rows go to block b's partials.
+    static void run_block(node_refs<T> const& r, unsigned variant, exec::partition const& p, std::size_t b,
+                          T* scratch) {
+        shape d = domain(r);
+        std::size_t const i0 = b * p.extent, rows = d.rows - i0 < p.extent ? d.rows - i0 : p.extent;
+        frame f = prepare(r, d);
+        for (std::size_t c = 0; c < nc; ++c) f.base[c] += i0 * f.rs[c];
+        T* partial = scratch + p.scratch + b * p.stride;
+        for (std::size_t m = 0; m < nm; ++m) {
+            if (across_rows(r, d, m)) {
+                f.out[m] = partial;
+                partial += r.shapes[at.member(m)].size();
+            } else {
+                f.out[m] += i0 * f.ors[m];
+            }
+        }
+        start_block_reductions(r, d, f, rows);
+        dispatch<false>(f, rows, d.cols, variant);
+        for (std::size_t m = 0; m < nm; ++m)
+            if (S.members[m].is_sum) f.out[m][0] = f.acc[m];
+    }
+
+    //! Combines the blocks' partials, in block order, into the reduced outputs.
+    static void finish(node_refs<T> const& r, exec::partition const& p, T const* scratch) {
+        shape d = domain(r);
+        T const* partial = scratch + p.scratch;
+        [&]<std::size_t... M>(std::index_sequence<M...>) {
+            ([&] {
+                if (!across_rows(r, d, M)) return;
+                combine_partials<M>(r, p, partial);
+                partial += r.shapes[at.member(M)].size();
+            }(), ...);
+        }(std::make_index_sequence<nm>{});
+    }
+
+private:
+    template <std::size_t M>
+    static void combine_partials(node_refs<T> const& r, exec::partition const& p, T const* first) {
+        constexpr member_spec ms = S.members[M];
+        if constexpr (!ms.elementwise) {
+            T* out = r.ptrs[at.member(M)];
+            std::size_t const n = r.shapes[at.member(M)].size();
+            for (std::size_t e = 0; e < n; ++e) out[e] = first[e];
+            for (std::size_t b = 1; b < p.blocks; ++b)
+                for (std::size_t e = 0; e < n; ++e) out[e] = op<ms.op>::combine(out[e], first[b * p.stride + e]);
+        }
+    }
+
+    // As `start_reduction`, for one block: partials whole, row-local outputs over the block's rows.
+    static void start_block_reductions(node_refs<T> const& r, shape d, frame& f, std::size_t rows) {
+        [&]<std::size_t... M>(std::index_sequence<M...>) {
+            (
+                [&] {
+                    constexpr member_spec ms = S.members[M];
+                    if constexpr (!ms.elementwise) {
+                        constexpr T id = op<ms.op>::template identity<T>();
+                        if constexpr (ms.is_sum) {
+                            f.acc[M] = id;
+                        } else if (!f.store[M]) {
+                            bool across = across_rows(r, d, M);
+                            std::size_t n = across ? r.shapes[at.member(M)].size() : rows * r.shapes[at.member(M)].cols;
+                            for (std::size_t e = 0; e < n; ++e) f.out[M][e] = id;
+                        }
+                    }
+                }(),
+                ...);
+        }(std::make_index_sequence<nm>{});
     }
 };
 
@@ -264,37 +362,134 @@ struct gemm_kernel {
         gemm<T>(S.ta, S.tb, sc.rows, sc.cols, k, T(1), r.ptrs[1], sa.cols, r.ptrs[2], sb.cols, T(0), r.ptrs[0],
                 sc.cols);
     }
+
+    //! Products whose inner extent k dominates (xᵀ·d_z: k is the batch) are split along k: each
+    //! block reads its own rows of both operands once and sums into a partial C, and the partials
+    //! are added in block order. Others are split along the longer side of C, in multiples of 16:
+    //! every element of C is then still one sum over all of k. At most 8 blocks: each costs a
+    //! packing of the shared operand (rows, columns) or a partial C to add (depth).
+    static exec::partition split(node_refs<T> const& r) {
+        shape sc = r.shapes[0], sa = r.shapes[1];
+        std::size_t k = S.ta ? sa.rows : sa.cols;
+        double work = 2.0 * double(sc.size()) * double(k) + 4.0 * double(sc.size());
+        constexpr double min_work = 64 * exec::min_block_work;
+        using axis = exec::partition::axis;
+        if (k >= sc.rows && k >= sc.cols) {
+            exec::partition p = exec::split_extent(work, k, 16, min_work, 8);
+            p.along = axis::depth;
+            constexpr std::size_t line = TAPELESS_CONFIG_ALIGNMENT / sizeof(T);
+            p.stride = (sc.size() + line - 1) / line * line;
+            return p;
+        }
+        bool cols = sc.cols > sc.rows;
+        exec::partition p = exec::split_extent(work, cols ? sc.cols : sc.rows, 16, min_work, 8);
+        p.along = cols ? axis::columns : axis::rows;
+        return p;
+    }
+
+    static void run_block(node_refs<T> const& r, unsigned, exec::partition const& p, std::size_t b, T* scratch) {
+        using axis = exec::partition::axis;
+        shape sc = r.shapes[0], sa = r.shapes[1], sb = r.shapes[2];
+        std::size_t k = S.ta ? sa.rows : sa.cols;
+        std::size_t const e = p.along == axis::rows ? sc.rows : p.along == axis::columns ? sc.cols : k;
+        std::size_t const first = b * p.extent, n = e - first < p.extent ? e - first : p.extent;
+        T const* a = r.ptrs[1];
+        T const* bm = r.ptrs[2];
+        T* c = r.ptrs[0];
+        switch (p.along) {
+        case axis::rows:
+            a += S.ta ? first : first * sa.cols;
+            gemm<T>(S.ta, S.tb, n, sc.cols, k, T(1), a, sa.cols, bm, sb.cols, T(0), c + first * sc.cols, sc.cols);
+            return;
+        case axis::columns:
+            bm += S.tb ? first * sb.cols : first;
+            gemm<T>(S.ta, S.tb, sc.rows, n, k, T(1), a, sa.cols, bm, sb.cols, T(0), c + first, sc.cols);
+            return;
+        case axis::depth:
+            // Block 0 writes C itself; the others a partial each, added by `finish`.
+            a += S.ta ? first * sa.cols : first;
+            bm += S.tb ? first : first * sb.cols;
+            if (b != 0) c = scratch + p.scratch + b * p.stride;
+            gemm<T>(S.ta, S.tb, sc.rows, sc.cols, n, T(1), a, sa.cols, bm, sb.cols, T(0), c, sc.cols);
+            return;
+        }
+    }
+
+    static void finish(node_refs<T> const& r, exec::partition const& p, T const* scratch) {
+        if (p.along != exec::partition::axis::depth) return;
+        T* c = r.ptrs[0];
+        std::size_t const n = r.shapes[0].size();
+        for (std::size_t b = 1; b < p.blocks; ++b) {
+            T const* partial = scratch + p.scratch + b * p.stride;
+            for (std::size_t e = 0; e < n; ++e) c[e] += partial[e];
+        }
+    }
 };
+
+//! What an executor runs for one block: the kernel's references and its bind-time choices.
+template <class T>
+struct block_context {
+    node_refs<T> refs;
+    unsigned variant;
+    exec::partition const* part;
+    T* scratch;
+};
+
+template <class K, class T>
+void run_one_block(void const* ctx, std::size_t b) {
+    auto const& c = *static_cast<block_context<T> const*>(ctx);
+    K::run_block(c.refs, c.variant, *c.part, b, c.scratch);
+}
+
+//! One kernel on an executor: whole when it has one block (no hand-off: tiny steps pay nothing),
+//! else its blocks on the executor, then its partial reductions combined in block order.
+template <class K, class T, class Ex>
+void run_kernel(node_refs<T> const& r, unsigned variant, exec::partition const& p, T* scratch, Ex const& ex) {
+    if (p.blocks == 1) {
+        K::run(r, variant);
+        return;
+    }
+    block_context<T> c{r, variant, &p, scratch};
+    ex(exec::task{&run_one_block<K, T>, &c, p.blocks});
+    K::finish(r, p, scratch);
+}
 
 //! The kernel type of group G: named, not instantiated, for the group that is not of its kind.
 template <class Plan, class T, std::size_t G>
 using kernel_t = std::conditional_t<Plan::a.groups[G].gemm, gemm_kernel<T, Plan::template gemm<G>>,
                                     loop_kernel<T, Plan::template loop<G>, typename Plan::ops>>;
 
-//! Runs every kernel of the plan in order: a straight line of calls, no dispatch on node kinds.
-//! One function for the whole plan, so the plan's (long) type names one symbol, not one per kernel.
+//! Runs every kernel of the plan in order on executor `ex`: a straight line of calls, no dispatch
+//! on node kinds. One function for the whole plan, so the plan's (long) type names one symbol, not
+//! one per kernel.
 // Braced lists rather than comma folds (clang caps a fold at 256 operands) and one lambda for the
 // whole plan rather than one per kernel (each would carry the plan's long name).
-template <class Plan, class T, class State>
-void run_plan(State& s) {
+template <class Plan, class T, class State, class Ex>
+void run_plan(State& s, Ex const& ex) {
     [&]<std::size_t... G>(std::index_sequence<G...>) {
         (void)std::initializer_list<int>{
-            (kernel_t<Plan, T, G>::run(refs_of<Plan, G>(s), s.variant[G]), 0)..., 0};
+            (run_kernel<kernel_t<Plan, T, G>>(refs_of<Plan, G>(s), s.variant[G], s.part[G], s.scratch, ex), 0)...,
+            0};
     }(std::make_index_sequence<Plan::a.ngroups>{});
 }
 
-//! Fixes each loop group's variant for the bound shapes.
+//! Fixes each loop group's variant and every kernel's blocks for the bound shapes; returns the
+//! scratch the split loops' partial reductions need (placed from `scratch` on, in elements).
 template <class Plan, class T, class State>
-void choose_variants(State& s) {
+std::size_t choose_variants(State& s) {
+    std::size_t scratch = 0;
     [&]<std::size_t... G>(std::index_sequence<G...>) {
         (void)std::initializer_list<int>{
             (s.variant[G] = Plan::a.groups[G].gemm
                                 ? 0u
                                 : loop_kernel<T, Plan::template loop<G>, typename Plan::ops>::choose(
                                       refs_of<Plan, G>(s)),
-             0)...,
+             s.part[G] = kernel_t<Plan, T, G>::split(refs_of<Plan, G>(s)),
+             s.part[G].scratch = scratch,
+             scratch += s.part[G].blocks > 1 ? s.part[G].blocks * s.part[G].stride : 0, 0)...,
             0};
     }(std::make_index_sequence<Plan::a.ngroups>{});
+    return scratch;
 }
 
 } // namespace tapeless::detail
