@@ -170,7 +170,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(matrix_vector, T, elements) {
     std::mt19937 rng(4);
     // n == 1 (GEMV), m == 1 (row vector times matrix) and k == 1 (outer product), at lengths on
     // both sides of every vector and strip edge (W = 8 or 16 lanes; strips of up to 8 vectors).
-    std::size_t const lengths[] = {1, 3, 15, 16, 17, 31, 33, 50, 129, 784, 1000};
+    std::size_t const lengths[] = {1, 3, 15, 16, 17, 31, 33, 50, 80, 129, 784, 1000};
     std::size_t const depths[] = {1, 2, 15, 16, 17, 50, 1000};
     for (std::size_t len : lengths)
         for (std::size_t k : depths) {

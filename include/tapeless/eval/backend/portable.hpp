@@ -452,21 +452,29 @@ void gemv_dot(std::size_t rows, std::size_t k, T const* mat, std::size_t ld, T c
 }
 
 //! out[j * ldo] = alpha * sum_p x[p * xs] * M[p, j] + beta * out[j * ldo] for j < len (M rows at
-//! stride ld): an axpy sweep down the k rows of an NV-vector strip, the strip's last vector masked
-//! to len. NV * S = 8 accumulators (S sets over alternate rows) keep eight FMA chains in flight.
-template <std::size_t NV, class T>
+//! stride ld): an axpy sweep down the k rows of an NV-vector strip. NV * S = 8 accumulators (S sets
+//! over alternate rows) keep eight FMA chains in flight. len == NV * W, or if Masked len <= NV * W
+//! and every vector is masked to len: one strip of 1, 2, 4 or 8 vectors then covers any remainder
+//! in a single pass, with fewer instantiations than one per width.
+template <std::size_t NV, bool Masked, class T>
 void gemv_strip(std::size_t len, std::size_t k, T const* mat, std::size_t ld, T const* x,
                 std::size_t xs, T alpha, T beta, T* out, std::size_t ldo) {
     using V = typename vec_of<T>::type;
     constexpr std::size_t W = blocking<T>::W, S = 8 / NV;
-    std::size_t const tail = len - (NV - 1) * W;
+    // Lanes of each vector inside len; an empty vector reads nothing from the row's start.
+    std::size_t cnt[NV], off[NV];
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) {
+        cnt[v] = !Masked || len >= (v + 1) * W ? W : len > v * W ? len - v * W : 0;
+        off[v] = cnt[v] != 0 ? v * W : 0;
+    }
     V acc[S][NV] = {};
     auto row = [&](V(&a)[NV], std::size_t p) {
         T const* mp = mat + p * ld;
         T const xp = x[p * xs];
 #pragma GCC unroll 8
-        for (std::size_t v = 0; v + 1 < NV; ++v) a[v] += xp * load<V>(mp + v * W);
-        a[NV - 1] += xp * load_partial<V>(mp + (NV - 1) * W, tail);
+        for (std::size_t v = 0; v < NV; ++v)
+            a[v] += xp * (Masked ? load_partial<V>(mp + off[v], cnt[v]) : load<V>(mp + v * W));
     };
     std::size_t p = 0;
     for (; p + S <= k; p += S)
@@ -477,39 +485,29 @@ void gemv_strip(std::size_t len, std::size_t k, T const* mat, std::size_t ld, T 
     for (std::size_t v = 0; v < NV; ++v) {
 #pragma GCC unroll 8
         for (std::size_t s = 1; s < S; ++s) acc[0][v] += acc[s][v];
-        store_lanes(out + v * W * ldo, ldo, alpha * acc[0][v], v + 1 < NV ? W : tail, beta);
+        if (cnt[v] != 0) store_lanes(out + v * W * ldo, ldo, alpha * acc[0][v], cnt[v], beta);
     }
 }
 
-//! gemv_strip over any len: 8-vector strips, then one strip of the 1..8 vectors left.
+//! gemv_strip over any len: full 8-vector strips, then one masked strip over the rest.
 template <class T>
 void gemv_sweep(std::size_t len, std::size_t k, T const* mat, std::size_t ld, T const* x,
                 std::size_t xs, T alpha, T beta, T* out, std::size_t ldo) {
     constexpr std::size_t W = blocking<T>::W;
     std::size_t j = 0;
     for (; len - j > 8 * W; j += 8 * W)
-        gemv_strip<8>(8 * W, k, mat + j, ld, x, xs, alpha, beta, out + j * ldo, ldo);
+        gemv_strip<8, false>(8 * W, k, mat + j, ld, x, xs, alpha, beta, out + j * ldo, ldo);
     std::size_t const rest = len - j;
     T const* const mj = mat + j;
     T* const oj = out + j * ldo;
-    switch ((rest + W - 1) / W) {
-    case 1:
-        return gemv_strip<1>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
-    case 2:
-        return gemv_strip<2>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
-    case 3:
-        return gemv_strip<3>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
-    case 4:
-        return gemv_strip<4>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
-    case 5:
-        return gemv_strip<5>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
-    case 6:
-        return gemv_strip<6>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
-    case 7:
-        return gemv_strip<7>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
-    default:
-        return gemv_strip<8>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
-    }
+    if (rest <= W)
+        gemv_strip<1, true>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    else if (rest <= 2 * W)
+        gemv_strip<2, true>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    else if (rest <= 4 * W)
+        gemv_strip<4, true>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
+    else
+        gemv_strip<8, true>(rest, k, mj, ld, x, xs, alpha, beta, oj, ldo);
 }
 
 //! C = alpha * a * b^T + beta * C for k == 1 (a: m at stride as, b: n contiguous): each row of C
