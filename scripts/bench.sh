@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # The benchmark suite in one command, on Debian 12 (as root, or with sudo), writing
-# benchmarks/RESULTS.md, benchmarks/results_time_per_step.svg and the compile-cost plots
-# benchmarks/results_compile_cost.svg (seconds) and benchmarks/results_compile_memory.svg (peak MiB):
+# benchmarks/RESULTS.md, benchmarks/results_time_per_step.svg, benchmarks/results_thread_scaling.svg
+# and the compile-cost plots benchmarks/results_compile_cost.svg (seconds) and
+# benchmarks/results_compile_memory.svg (peak MiB):
 #   1. install the packages (apt): google-benchmark, OpenBLAS, g++/clang, and libtorch-dev when
 #      available (its failure is ignored: the libtorch rows are then left out)
 #   2. build-bench/        Release, -march=native, tapeless's portable GEMM: every runtime benchmark
-#                          (mlp, classic, gemm, and libtorch when find_package(Torch) succeeds)
+#                          (mlp, classic, gemm, fusion, and libtorch when find_package(Torch) succeeds)
 #      build-bench-cblas/  the same with tapeless routed to CBLAS (OpenBLAS): the seed rows again
-#   3. run every benchmark row in its own process (so peak RSS is the row's), single thread,
-#      --benchmark_repetitions, aggregates only, JSON; GEMM and libtorch twice: with OpenBLAS as the
+#   3. run every benchmark row in its own process (so peak RSS is the row's), --benchmark_repetitions,
+#      aggregates only, JSON. Every row's environment says one thread (OPENBLAS_NUM_THREADS=1,
+#      OMP_NUM_THREADS=1, TAPELESS_NUM_THREADS=1) unless the row or its run says otherwise: the
+#      /T:2 rows of tapeless (mlp, fusion) and libtorch run on 2 threads of their own pools, and the
+#      hand-written rows of the CBLAS build run once more with OPENBLAS_NUM_THREADS=2 (run
+#      mlp-cblas-t2: the 2-thread baseline). GEMM and libtorch run twice: with OpenBLAS as the
 #      environment configures it, and without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (its own choice of
 #      kernels for this CPU)
 #   4. compile cost: /usr/bin/time -v of g++ and clang++ -O2 on benchmarks/compile/seed_step.cpp,
 #      on benchmarks/compile/mlp_depth.cpp for each depth L, and on benchmarks/compile/residual.cpp
 #      and benchmarks/compile/layernorm.cpp for each block count B, each under a timeout; per TU
 #      and compiler, the sizes run in increasing order and stop at the first timeout
-#   5. benchmarks/report.py: the tables, ratios, targets and the plots
+#   5. benchmarks/report.py: the tables, ratios, targets and the plots. A skipped step 3 or 4 keeps
+#      its sections of the existing benchmarks/RESULTS.md (report.py --keep-runtime / --keep-compile)
 # Environment:
 #   TAPELESS_BENCH_DEPTHS       depths L of mlp_depth.cpp (default "2 4 8 16 32 64 128")
 #   TAPELESS_BENCH_BLOCKS_RESIDUAL   block counts B of residual.cpp (default "2 4 8")
@@ -28,13 +34,17 @@
 #   TAPELESS_BENCH_TIMEOUT      seconds per compile before it is recorded as "timeout" (default 600)
 #   TAPELESS_BENCH_REPETITIONS  --benchmark_repetitions (default 5)
 #   TAPELESS_BENCH_MIN_TIME     --benchmark_min_time per repetition, seconds (default 0.5)
-#   TAPELESS_BENCH_CPU          pin every run to this core with taskset (default: no pinning)
+#   TAPELESS_BENCH_CPU          pin every run to these cores with taskset (default: no pinning); give
+#                               two (e.g. "0,1") or the 2-thread rows share one core
 #   TAPELESS_BENCH_FILTER       only rows whose name matches this regex (default: all)
-#   TAPELESS_BENCH_OUT          raw results directory (default build-bench/results)
+#   TAPELESS_BENCH_BUILD        the portable build directory (default build-bench)
+#   TAPELESS_BENCH_BUILD_CBLAS  the CBLAS build directory (default build-bench-cblas)
+#   TAPELESS_BENCH_OUT          raw results directory (default <TAPELESS_BENCH_BUILD>/results)
+#   TAPELESS_BENCH_SKIP_LIBTORCH=1  no libtorch: not installed, not built, its rows not run
 #   TAPELESS_JOBS               build parallelism (default nproc); TAPELESS_SKIP_APT=1 skips step 1
 #   TAPELESS_SKIP_BUILD=1, TAPELESS_SKIP_RUN=1, TAPELESS_SKIP_COMPILE=1 skip steps 2, 3, 4
-# The compile step alone (the report then holds the compile section only; it still rewrites
-# benchmarks/RESULTS.md, so restore that with git checkout if you only wanted the numbers):
+# The compile step alone (the runtime sections of benchmarks/RESULTS.md are kept as they are; the
+# compile sections, targets and setup are rewritten):
 #   TAPELESS_SKIP_APT=1 TAPELESS_SKIP_BUILD=1 TAPELESS_SKIP_RUN=1 bash scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -48,12 +58,16 @@ timeout_s="${TAPELESS_BENCH_TIMEOUT:-600}"
 reps="${TAPELESS_BENCH_REPETITIONS:-5}"
 min_time="${TAPELESS_BENCH_MIN_TIME:-0.5}"
 filter="${TAPELESS_BENCH_FILTER:-.}"
-out="${TAPELESS_BENCH_OUT:-build-bench/results}"
+build="${TAPELESS_BENCH_BUILD:-build-bench}"
+build_cblas="${TAPELESS_BENCH_BUILD_CBLAS:-build-bench-cblas}"
+out="${TAPELESS_BENCH_OUT:-$build/results}"
+skip_libtorch="${TAPELESS_BENCH_SKIP_LIBTORCH:-0}"
 only="" # run_rows: only rows whose name contains this
 command_line="bash scripts/bench.sh $*"
 for v in TAPELESS_BENCH_DEPTHS TAPELESS_BENCH_BLOCKS_RESIDUAL TAPELESS_BENCH_BLOCKS_LAYERNORM \
          TAPELESS_BENCH_TIMEOUT TAPELESS_BENCH_REPETITIONS TAPELESS_BENCH_MIN_TIME TAPELESS_BENCH_CPU \
-         TAPELESS_BENCH_FILTER TAPELESS_SKIP_APT TAPELESS_SKIP_BUILD TAPELESS_SKIP_RUN TAPELESS_SKIP_COMPILE; do
+         TAPELESS_BENCH_FILTER TAPELESS_BENCH_BUILD TAPELESS_BENCH_BUILD_CBLAS TAPELESS_BENCH_OUT \
+         TAPELESS_BENCH_SKIP_LIBTORCH TAPELESS_SKIP_APT TAPELESS_SKIP_BUILD TAPELESS_SKIP_RUN TAPELESS_SKIP_COMPILE; do
     [[ -n "${!v+set}" ]] && command_line="$v=\"${!v}\" $command_line"
 done
 start=$SECONDS
@@ -71,32 +85,37 @@ if [[ "${TAPELESS_SKIP_APT:-0}" != 1 ]]; then
     run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake ninja-build g++ clang libboost-dev libopenblas-dev libbenchmark-dev time python3 util-linux coreutils
     # Optional: PyTorch's C++ library for the libtorch rows (large; its absence only drops those rows).
-    run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libtorch-dev ||
-        echo "bench.sh: libtorch-dev not installed, the libtorch rows are left out"
+    if [[ "$skip_libtorch" != 1 ]]; then
+        run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libtorch-dev ||
+            echo "bench.sh: libtorch-dev not installed, the libtorch rows are left out"
+    fi
 fi
 
 if [[ "${TAPELESS_SKIP_BUILD:-0}" != 1 ]]; then
-    step "configure and build build-bench/ (g++, Release, portable GEMM backend)"
-    run cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+    step "configure and build $build/ (g++, Release, portable GEMM backend)"
+    libtorch_opt=()
+    [[ "$skip_libtorch" == 1 ]] && libtorch_opt=(-DTAPELESS_BENCH_LIBTORCH=OFF)
+    run cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
         -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_BENCHMARKS=ON -DTAPELESS_BUILD_TESTS=OFF \
-        -DTAPELESS_BUILD_EXAMPLES=OFF
-    run cmake --build build-bench -j "$jobs" --target tapeless.benchmarks
-    step "configure and build build-bench-cblas/ (g++, Release, CBLAS GEMM backend): the seed rows"
-    run cmake -S . -B build-bench-cblas -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+        -DTAPELESS_BUILD_EXAMPLES=OFF "${libtorch_opt[@]}"
+    run cmake --build "$build" -j "$jobs" --target tapeless.benchmarks
+    step "configure and build $build_cblas/ (g++, Release, CBLAS GEMM backend): the seed rows"
+    run cmake -S . -B "$build_cblas" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
         -DTAPELESS_WITH_BLAS=ON -DTAPELESS_GEMM_BACKEND=cblas -DTAPELESS_BUILD_BENCHMARKS=ON \
         -DTAPELESS_BENCH_LIBTORCH=OFF -DTAPELESS_BUILD_TESTS=OFF -DTAPELESS_BUILD_EXAMPLES=OFF
-    run cmake --build build-bench-cblas -j "$jobs" --target tapeless.bench.mlp
+    run cmake --build "$build_cblas" -j "$jobs" --target tapeless.bench.mlp
 fi
 
 mkdir -p "$out"
 cat /proc/loadavg > "$out/loadavg_start.txt"
 # The benchmarks' exact compile commands, for the report.
-for d in build-bench build-bench-cblas; do
+for d in "$build" "$build_cblas"; do
     [[ -f "$d/build.ninja" ]] && ninja -C "$d" -t commands tapeless.bench.mlp 2>/dev/null | grep -m1 'runtime/mlp.cpp' |
         sed "s|^|$d: |"
 done > "$out/build_flags.txt" || true
 
-# run_rows <label> <binary> [env args...]: each row of <binary> in its own process.
+# run_rows <label> <binary> [env args...]: each row of <binary> in its own process, one thread by
+# default; the env args (NAME=VALUE, -u NAME) come after the defaults, so they override them.
 run_rows() {
     local label="$1" bin="$2"
     shift 2
@@ -112,7 +131,7 @@ run_rows() {
         local regex
         regex="^$(printf '%s' "$name" | sed 's/[][\.*^$+?(){}|]/\\&/g')\$"
         printf '  %-14s %s\n' "$label" "$name"
-        env "$@" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/time -v -o "$file.time" \
+        env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 TAPELESS_NUM_THREADS=1 env "$@" /usr/bin/time -v -o "$file.time" \
             "${pin[@]}" "$bin" --benchmark_filter="$regex" --benchmark_repetitions="$reps" \
             --benchmark_min_time="$min_time" --benchmark_report_aggregates_only=true \
             --benchmark_out="$file.json" --benchmark_out_format=json --benchmark_format=console \
@@ -124,14 +143,20 @@ if [[ "${TAPELESS_SKIP_RUN:-0}" != 1 ]]; then
     rm -rf "$out/runtime"
     auto=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
     step "runtime benchmarks, one process per row (repetitions $reps, min time $min_time s)"
-    run_rows mlp build-bench/benchmarks/tapeless.bench.mlp
-    run_rows mlp-cblas build-bench-cblas/benchmarks/tapeless.bench.mlp "${auto[@]}"
-    run_rows classic build-bench/benchmarks/tapeless.bench.classic
-    run_rows gemm build-bench/benchmarks/tapeless.bench.gemm
+    run_rows mlp "$build/benchmarks/tapeless.bench.mlp"
+    run_rows mlp-cblas "$build_cblas/benchmarks/tapeless.bench.mlp" "${auto[@]}"
+    # The 2-thread baseline: hand-written backprop with OpenBLAS on 2 threads.
+    only=BM_seed_handwritten/ run_rows mlp-cblas-t2 "$build_cblas/benchmarks/tapeless.bench.mlp" "${auto[@]}" \
+        OPENBLAS_NUM_THREADS=2
+    run_rows fusion "$build/benchmarks/tapeless.bench.fusion"
+    run_rows classic "$build/benchmarks/tapeless.bench.classic"
+    run_rows gemm "$build/benchmarks/tapeless.bench.gemm"
     # OpenBLAS choosing its own kernels: only the rows OpenBLAS computes.
-    only=/cblas/ run_rows gemm-auto build-bench/benchmarks/tapeless.bench.gemm "${auto[@]}"
-    run_rows libtorch build-bench/benchmarks/tapeless.bench.libtorch
-    run_rows libtorch-auto build-bench/benchmarks/tapeless.bench.libtorch "${auto[@]}"
+    only=/cblas/ run_rows gemm-auto "$build/benchmarks/tapeless.bench.gemm" "${auto[@]}"
+    if [[ "$skip_libtorch" != 1 ]]; then
+        run_rows libtorch "$build/benchmarks/tapeless.bench.libtorch"
+        run_rows libtorch-auto "$build/benchmarks/tapeless.bench.libtorch" "${auto[@]}"
+    fi
 fi
 
 # compile_one <what> <compiler> <L, B or -> <source> [defines...]: one line of compile.tsv.
@@ -190,6 +215,9 @@ fi
 
 cat /proc/loadavg > "$out/loadavg_end.txt"
 step "report"
+keep=()
+[[ "${TAPELESS_SKIP_RUN:-0}" == 1 ]] && keep+=(--keep-runtime)
+[[ "${TAPELESS_SKIP_COMPILE:-0}" == 1 ]] && keep+=(--keep-compile)
 run python3 benchmarks/report.py --results "$out" --command "$command_line" \
-    --markdown benchmarks/RESULTS.md --svg benchmarks/results_time_per_step.svg
+    --markdown benchmarks/RESULTS.md --svg benchmarks/results_time_per_step.svg "${keep[@]}"
 echo "bench.sh: done in $((SECONDS - start)) s"
