@@ -1,6 +1,6 @@
-// The seed step (forward + backward, no update) with PyTorch's C++ autograd, float, one thread
-// (torch::set_num_threads(1)), at the sizes of runtime/mlp.cpp and on the same data: parameters
-// with requires_grad, addmm + relu + addmm + mse_loss (what torch::nn::Linear and
+// The seed step (forward + backward, no update) with PyTorch's C++ autograd, float, on T intra-op
+// threads (torch::set_num_threads(T), T:1 and T:2; one inter-op thread), at the sizes of
+// runtime/mlp.cpp and on the same data: parameters with requires_grad, addmm + relu + addmm + mse_loss (what torch::nn::Linear and
 // torch::nn::functional::mse_loss do), loss.backward(), the gradients zeroed every step as an
 // optimizer's zero_grad() does. Built as tapeless.bench.libtorch only when find_package(Torch)
 // succeeds (Debian: libtorch-dev).
@@ -84,6 +84,7 @@ double flops_of(std::size_t n, std::size_t d, std::size_t h, std::size_t o) {
 
 void BM_seed_libtorch(benchmark::State& state) {
     std::size_t n = state.range(0), d = state.range(1), h = state.range(2), o = state.range(3);
+    torch::set_num_threads(static_cast<int>(state.range(4)));
     tl::bench::mlp_data<float> p(n, d, h, o);
     tl::bench::fill_mlp_data(p);
     auto x = to_torch(p.x, false), y = to_torch(p.y, false);
@@ -110,10 +111,11 @@ void BM_seed_libtorch(benchmark::State& state) {
 }
 
 void seed_sizes(benchmark::internal::Benchmark* b) {
-    b->ArgNames({"N", "D", "H", "O"});
-    for (auto const& s : {std::vector<std::int64_t>{8, 4, 3, 1}, {64, 784, 50, 1}, {1000, 784, 50, 1},
-                          {10000, 784, 50, 1}, {256, 784, 256, 10}})
-        b->Args(s);
+    b->ArgNames({"N", "D", "H", "O", "T"});
+    for (std::int64_t t : {1, 2})
+        for (auto const& s : {std::vector<std::int64_t>{8, 4, 3, 1}, {64, 784, 50, 1}, {1000, 784, 50, 1},
+                              {10000, 784, 50, 1}, {256, 784, 256, 10}})
+            b->Args({s[0], s[1], s[2], s[3], t});
     b->Unit(benchmark::kMicrosecond);
 }
 

@@ -1,6 +1,7 @@
-// One training step (forward + backward, no update) of the seed network, float, one thread:
-// tapeless `compile` (runtime and static extents) and the runtime tape `tapeless::tape` beside the
-// hand-written backprop on the same GEMM. Counters: GFLOP/s of the step's GEMM work, heap
+// One training step (forward + backward, no update) of the seed network, float: tapeless `compile`
+// (runtime extents on T threads of its pool, T:1 and T:2; static extents on one) and the runtime tape
+// `tapeless::tape` beside the hand-written backprop on the same GEMM (one thread; in the CBLAS
+// build, as many as OPENBLAS_NUM_THREADS gives OpenBLAS). Counters: GFLOP/s of the step's GEMM work, heap
 // allocations per step and the process's peak resident memory so far (scripts/bench.sh runs each
 // row in its own process, so there it is the row's peak).
 #define TAPELESS_TEST_DEFINE_ALLOC_COUNTER
@@ -33,6 +34,7 @@ double flops_of(std::size_t n, std::size_t d, std::size_t h, std::size_t o) {
 
 void BM_seed_tapeless(benchmark::State& state) {
     std::size_t n = state.range(0), d = state.range(1), h = state.range(2), o = state.range(3);
+    auto const on = tl::threads(static_cast<std::size_t>(state.range(4)));
     mlp_data<float> p(n, d, h, o);
     tl::bench::fill_mlp_data(p);
     auto W1 = tl::param<"w1">(p.w1);
@@ -41,10 +43,10 @@ void BM_seed_tapeless(benchmark::State& state) {
     auto B2 = tl::param<"b2">(p.b2);
     auto loss = tl::mse(tl::lin(tl::relu(tl::lin(tl::input<"x">(p.x), W1, B1)), W2, B2), tl::input<"y">(p.y));
     auto step = tl::compile(loss, W1, B1, W2, B2);
-    step();
+    step(on);
     tl::test::count_allocations c;
     for (auto _ : state) {
-        step();
+        step(on);
         benchmark::DoNotOptimize(step.value());
     }
     report(state, flops_of(n, d, h, o), c.count());
@@ -90,10 +92,10 @@ void BM_seed_tapeless_static(benchmark::State& state) {
     auto B2 = tl::param<"b2">(b2);
     auto loss = tl::mse(tl::lin(tl::relu(tl::lin(tl::input<"x">(x), W1, B1)), W2, B2), tl::input<"y">(y));
     auto step = tl::compile(loss, W1, B1, W2, B2);
-    step();
+    step(tl::serial);
     tl::test::count_allocations c;
     for (auto _ : state) {
-        step();
+        step(tl::serial);
         benchmark::DoNotOptimize(step.value());
     }
     report(state, flops_of(N, D, H, O), c.count());
@@ -108,9 +110,19 @@ void seed_sizes(benchmark::internal::Benchmark* b) {
     b->Unit(benchmark::kMicrosecond);
 }
 
+// The same sizes on T = 1 and 2 threads.
+void seed_sizes_threads(benchmark::internal::Benchmark* b) {
+    b->ArgNames({"N", "D", "H", "O", "T"});
+    for (std::int64_t t : {1, 2})
+        for (auto const& s : {std::vector<std::int64_t>{8, 4, 3, 1}, {64, 784, 50, 1}, {1000, 784, 50, 1},
+                              {10000, 784, 50, 1}, {256, 784, 256, 10}})
+            b->Args({s[0], s[1], s[2], s[3], t});
+    b->Unit(benchmark::kMicrosecond);
+}
+
 } // namespace
 
-BENCHMARK(BM_seed_tapeless)->Apply(seed_sizes);
+BENCHMARK(BM_seed_tapeless)->Apply(seed_sizes_threads);
 BENCHMARK(BM_seed_handwritten)->Apply(seed_sizes);
 BENCHMARK(BM_seed_tape)->Apply(seed_sizes);
 // Static extents at every size: named like the runtime rows (the template arguments are the args).

@@ -206,7 +206,7 @@ private:
         }
         std::array<std::size_t, n> size{}, offset{};
         for (std::size_t i = 0; i < n; ++i) size[i] = s_.shapes[i].size();
-        std::size_t total = detail::place_buffers<T>(size, plan::wanted, plan::group_of, plan::last_use, offset);
+        std::size_t total = detail::place_buffers<T>(size, plan::wanted, plan::first_write, plan::last_use, offset);
         if (total > capacity_ || !workspace_) {
             workspace_ = detail::allocate_aligned<T>(total);
             capacity_ = total;
@@ -215,6 +215,7 @@ private:
         for (std::size_t i = 0; i < n; ++i) {
             if (plan::wanted[i]) s_.ptr[i] = workspace_.get() + offset[i];
             if (plan::alias_of[i] != detail::npos) s_.ptr[i] = s_.ptr[plan::alias_of[i]];
+            if (plan::wanted[i] && plan::info[i].cat == detail::category::immediate) s_.ptr[i][0] = s_.imm[i];
         }
         detail::resolve_refs<plan>(s_);
         std::size_t scratch = detail::choose_variants<plan, T>(s_);

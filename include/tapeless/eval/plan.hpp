@@ -311,7 +311,7 @@ constexpr void find_operands(analysis<N>& a) {
     }
 }
 
-//! Which values get a buffer: leaves, products, outputs, GEMM operands, 1 x 1 values, and shared
+//! Which values get a buffer: leaves, products, outputs, GEMM operands (immediates included), 1 x 1 values, and shared
 //! elementwise chains too costly to recompute. Copies between equal shapes alias their argument.
 template <std::size_t N>
 constexpr void choose_buffers(analysis<N>& a) {
@@ -322,6 +322,9 @@ constexpr void choose_buffers(analysis<N>& a) {
         switch (info[i].cat) {
         case category::leaf:
         case category::contraction: a.buffer[i] = true; break;
+        // A value known at bind that a GEMM reads (the 1 seeding sum(a·b)) is written into a
+        // buffer of its own when the step is bound: the planner decides, not the adjoint rules.
+        case category::immediate: a.buffer[i] = a.needs_buffer[i]; break;
         case category::reduction:
         case category::elementwise: {
             a.buffer[i] = true;
@@ -363,7 +366,9 @@ constexpr void form_groups(analysis<N>& a) {
     };
     for (std::size_t i = 0; i < N; ++i) {
         a.group_of[i] = npos;
-        if (!a.live[i] || !a.buffer[i] || info[i].cat == category::leaf) continue;
+        // Leaves and buffered immediates are written before any kernel runs.
+        if (!a.live[i] || !a.buffer[i] || info[i].cat == category::leaf || info[i].cat == category::immediate)
+            continue;
         if (a.alias[i]) {
             a.group_of[i] = a.group_of[info[i].arg[0]];
             continue;
@@ -649,8 +654,13 @@ struct plan<type_list<Ns...>, type_list<Os...>> {
     // What binding reads at run time, copied out of `a`: only these tables are emitted into the
     // program, not the whole analysis (its closure tables matter at compile time only).
     static constexpr std::array<node_info, size> info = a.info;
-    static constexpr std::array<std::size_t, size> group_of = a.group_of;
     static constexpr std::array<std::size_t, size> last_use = a.last_use;
+    //! The kernel that first writes each node: its group, or 0 for immediates (written at bind).
+    static constexpr std::array<std::size_t, size> first_write = [] {
+        std::array<std::size_t, size> w{};
+        for (std::size_t i = 0; i < size; ++i) w[i] = a.info[i].cat == category::immediate ? 0 : a.group_of[i];
+        return w;
+    }();
     //! Nodes that get workspace of their own.
     static constexpr std::array<bool, size> wanted = [] {
         std::array<bool, size> w{};

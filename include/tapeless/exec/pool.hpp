@@ -69,6 +69,7 @@ public:
     //! Starts workers until `threads - 1` exist (never stops any): done when a step is bound, so
     //! running a step creates no thread and allocates nothing.
     void reserve(std::size_t threads) {
+        if (started_.load(std::memory_order_relaxed) + 1 >= threads) return; // every step after the first
         std::lock_guard lock(grow_);
         while (workers_.size() + 1 < threads) {
             std::size_t id = workers_.size();
