@@ -144,7 +144,9 @@ struct loop_kernel {
         unsigned mask = 0;
         for (std::size_t c = 0; c < nc; ++c) {
             entry_role r = S.closure[c].role;
-            if (r == entry_role::load || r == entry_role::load_transposed) {
+            if (S.closure[c].one_per_row) {
+                full = false; // read at i, not at the flat index
+            } else if (r == entry_role::load || r == entry_role::load_transposed) {
                 full = full && f.rs[c] == d.cols && f.cs[c] == 1;
                 contiguous = contiguous && f.cs[c] == 1;
             }
@@ -153,6 +155,10 @@ struct loop_kernel {
         for (std::size_t m = 0; m < nm; ++m) {
             member_spec const& ms = S.members[m];
             if (ms.is_sum) continue;
+            if (ms.per_row) {
+                full = false; // stored once per row
+                continue;
+            }
             full = full && f.store[m];
             contiguous = contiguous && f.ocs[m] == 1;
             if (!ms.elementwise && f.store[m]) mask |= 1u << ms.mask_bit;
@@ -164,7 +170,9 @@ struct loop_kernel {
     template <std::size_t C, bool Unit>
     TAPELESS_ALWAYS_INLINE static T entry(T const* v, frame const& f, std::size_t i, std::size_t j) {
         constexpr entry_spec e = S.closure[C];
-        if constexpr (e.role == entry_role::load || e.role == entry_role::load_transposed) {
+        if constexpr (e.one_per_row) {
+            return f.base[C][i * f.rs[C]];
+        } else if constexpr (e.role == entry_role::load || e.role == entry_role::load_transposed) {
             return f.base[C][i * f.rs[C] + (Unit ? j : j * f.cs[C])];
         } else if constexpr (e.role == entry_role::compute && e.indexes_columns) {
             return T(Unit ? j : j * f.cs[C]);
@@ -178,10 +186,12 @@ struct loop_kernel {
     }
 
     template <std::size_t M, bool Unit, unsigned Mask>
-    TAPELESS_ALWAYS_INLINE static void effect(T const* v, frame& f, std::size_t i, std::size_t j) {
+    TAPELESS_ALWAYS_INLINE static void effect(T const* v, frame& f, T* row, std::size_t i, std::size_t j) {
         constexpr member_spec ms = S.members[M];
         T x = v[ms.argpos];
-        if constexpr (ms.elementwise) {
+        if constexpr (ms.per_row) {
+            row[M] = op<ms.op>::combine(row[M], x);
+        } else if constexpr (ms.elementwise) {
             f.out[M][i * f.ors[M] + (Unit ? j : j * f.ocs[M])] = x;
         } else if constexpr (ms.is_sum) {
             f.acc[M] = op<ms.op>::combine(f.acc[M], x);
@@ -197,18 +207,40 @@ struct loop_kernel {
     }
 
     template <bool Unit, unsigned Mask>
-    TAPELESS_ALWAYS_INLINE static void body(frame& f, std::size_t i, std::size_t j) {
+    TAPELESS_ALWAYS_INLINE static void body(frame& f, T* row, std::size_t i, std::size_t j) {
         T v[nc];
         [&]<std::size_t... C>(std::index_sequence<C...>) { ((v[C] = entry<C, Unit>(v, f, i, j)), ...); }(
             std::make_index_sequence<nc>{});
-        [&]<std::size_t... M>(std::index_sequence<M...>) { (effect<M, Unit, Mask>(v, f, i, j), ...); }(
+        [&]<std::size_t... M>(std::index_sequence<M...>) { (effect<M, Unit, Mask>(v, f, row, i, j), ...); }(
             std::make_index_sequence<nm>{});
     }
 
+    template <std::size_t M>
+    static constexpr T row_start() {
+        if constexpr (S.members[M].per_row) return op<S.members[M].op>::template identity<T>();
+        else return T{};
+    }
+
+    static constexpr bool any_per_row = [] {
+        for (std::size_t m = 0; m < nm; ++m)
+            if (S.members[m].per_row) return true;
+        return false;
+    }();
+
+    // Per-row reductions live in `row` (registers) across a row and are stored at its end, in the
+    // same order of operations as accumulating in memory, without a store per element.
     template <bool Unit, unsigned Mask>
     static void loop(frame& f, std::size_t rows, std::size_t cols) {
-        for (std::size_t i = 0; i < rows; ++i)
-            for (std::size_t j = 0; j < cols; ++j) body<Unit, Mask>(f, i, j);
+        for (std::size_t i = 0; i < rows; ++i) {
+            T row[nm];
+            if constexpr (any_per_row)
+                [&]<std::size_t... M>(std::index_sequence<M...>) { ((row[M] = row_start<M>()), ...); }(
+                    std::make_index_sequence<nm>{});
+            for (std::size_t j = 0; j < cols; ++j) body<Unit, Mask>(f, row, i, j);
+            if constexpr (any_per_row)
+                for (std::size_t m = 0; m < nm; ++m)
+                    if (S.members[m].per_row) f.out[m][i * f.ors[m]] = row[m];
+        }
     }
 
     // Static bounds where the whole domain runs as one block (tiny steps unroll); else `rows`.
@@ -248,7 +280,7 @@ struct loop_kernel {
     template <std::size_t M>
     static void start_reduction(node_refs<T> const& r, frame& f) {
         constexpr member_spec ms = S.members[M];
-        if constexpr (!ms.elementwise) {
+        if constexpr (!ms.elementwise && !ms.per_row) {
             constexpr T id = op<ms.op>::template identity<T>();
             if constexpr (ms.is_sum) f.acc[M] = id;
             else if (!f.store[M])
@@ -338,7 +370,7 @@ private:
             (
                 [&] {
                     constexpr member_spec ms = S.members[M];
-                    if constexpr (!ms.elementwise) {
+                    if constexpr (!ms.elementwise && !ms.per_row) {
                         constexpr T id = op<ms.op>::template identity<T>();
                         if constexpr (ms.is_sum) {
                             f.acc[M] = id;

@@ -535,6 +535,7 @@ struct entry_spec {
     std::size_t nreads = 0;    // compute: how many arguments the op reads
     std::size_t argpos[max_arity]{}; // compute: closure positions of those arguments
     bool indexes_columns = false;
+    bool one_per_row = false; // load: one value per row (r x 1 over wider rows), read once per row
 };
 
 //! What a fused loop does with one of its members each element.
@@ -544,6 +545,7 @@ struct member_spec {
     std::size_t op = npos;    // reductions: index of the reducing op
     std::size_t argpos = 0;   // closure position of the value stored or reduced
     std::size_t mask_bit = 0; // partial reductions: bit in the store mask
+    bool per_row = false;     // reduced along each row (r x 1): in a register, stored once per row
 };
 
 //! Everything one fused loop needs, as a value: kernels are instantiated on it (a structural
@@ -586,6 +588,8 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
         e.nreads = a.info[n].nreads;
         e.indexes_columns = a.info[n].indexes_columns;
         for (std::size_t k = 0; k < e.nreads; ++k) e.argpos[k] = a.argpos[gi.cbegin + c][k];
+        // Statically one column, and not provably as wide as the domain: a per-row value.
+        e.one_per_row = e.role == entry_role::load && a.info[n].stat.cols == 1 && a.cols(n) != a.cols(gi.node);
     }
     for (std::size_t m = 0; m < NM; ++m) {
         std::size_t n = a.members[gi.mbegin + m];
@@ -595,6 +599,8 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
         ms.op = a.info[n].op;
         ms.argpos = a.member_argpos[gi.mbegin + m];
         if (!ms.elementwise && !ms.is_sum) ms.mask_bit = s.npartial++;
+        ms.per_row = !ms.elementwise && !ms.is_sum && a.info[n].stat.cols == 1 && a.rows(n) == a.rows(gi.node) &&
+                     a.cols(n) != a.cols(gi.node);
     }
     return s;
 }

@@ -112,7 +112,7 @@ constexpr auto sum_to(expression auto const& xbar, expression auto const& y, exp
 constexpr auto full(expression auto const& x, expression auto const& like) {
     using X = std::remove_cvref_t<decltype(x)>;
     using L = std::remove_cvref_t<decltype(like)>;
-    if constexpr (sym::same_shape_v<X, L>) return x;
+    if constexpr (is_zero_v<X> || sym::same_shape_v<X, L>) return x; // a zero stays symbolic
     else return tapeless::make_node<op::expand>(x, like);
 }
 
@@ -128,7 +128,10 @@ constexpr auto transpose(expression auto const& a) {
 }
 
 constexpr auto matmul(expression auto const& a, expression auto const& b) {
-    return tapeless::make_node<op::matmul>(a, b);
+    using A = std::remove_cvref_t<decltype(a)>;
+    using B = std::remove_cvref_t<decltype(b)>;
+    if constexpr (is_zero_v<A> || is_zero_v<B>) return zero{}; // no product of a zero adjoint
+    else return tapeless::make_node<op::matmul>(a, b);
 }
 
 } // namespace tapeless::simplify
