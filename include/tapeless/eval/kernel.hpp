@@ -388,11 +388,17 @@ private:
 
 template <class T, gemm_spec S>
 struct gemm_kernel {
-    static void run(node_refs<T> const& r, unsigned) {
+    //! The backend of the whole product, fixed at bind, so every block runs on the same one.
+    static unsigned choose(node_refs<T> const& r) {
+        shape sc = r.shapes[0], sa = r.shapes[1];
+        return static_cast<unsigned>(choose_gemm_backend(sc.rows, sc.cols, S.ta ? sa.rows : sa.cols));
+    }
+
+    static void run(node_refs<T> const& r, unsigned variant) {
         shape sc = r.shapes[0], sa = r.shapes[1], sb = r.shapes[2];
         std::size_t k = S.ta ? sa.rows : sa.cols;
-        gemm<T>(S.ta, S.tb, sc.rows, sc.cols, k, T(1), r.ptrs[1], sa.cols, r.ptrs[2], sb.cols, T(0), r.ptrs[0],
-                sc.cols);
+        gemm<T>(gemm_backend(variant), S.ta, S.tb, sc.rows, sc.cols, k, T(1), r.ptrs[1], sa.cols, r.ptrs[2], sb.cols,
+                T(0), r.ptrs[0], sc.cols);
     }
 
     //! Products whose inner extent k dominates (xᵀ·d_z: k is the batch) are split along k: each
@@ -404,7 +410,7 @@ struct gemm_kernel {
         shape sc = r.shapes[0], sa = r.shapes[1];
         std::size_t k = S.ta ? sa.rows : sa.cols;
         double work = 2.0 * double(sc.size()) * double(k) + 4.0 * double(sc.size());
-        constexpr double min_work = 64 * exec::min_block_work;
+        constexpr double min_work = 256 * exec::min_block_work;
         using axis = exec::partition::axis;
         if (k >= sc.rows && k >= sc.cols) {
             exec::partition p = exec::split_extent(work, k, 16, min_work, 8);
@@ -419,8 +425,10 @@ struct gemm_kernel {
         return p;
     }
 
-    static void run_block(node_refs<T> const& r, unsigned, exec::partition const& p, std::size_t b, T* scratch) {
+    static void run_block(node_refs<T> const& r, unsigned variant, exec::partition const& p, std::size_t b,
+                          T* scratch) {
         using axis = exec::partition::axis;
+        gemm_backend const on = gemm_backend(variant);
         shape sc = r.shapes[0], sa = r.shapes[1], sb = r.shapes[2];
         std::size_t k = S.ta ? sa.rows : sa.cols;
         std::size_t const e = p.along == axis::rows ? sc.rows : p.along == axis::columns ? sc.cols : k;
@@ -431,18 +439,18 @@ struct gemm_kernel {
         switch (p.along) {
         case axis::rows:
             a += S.ta ? first : first * sa.cols;
-            gemm<T>(S.ta, S.tb, n, sc.cols, k, T(1), a, sa.cols, bm, sb.cols, T(0), c + first * sc.cols, sc.cols);
+            gemm<T>(on, S.ta, S.tb, n, sc.cols, k, T(1), a, sa.cols, bm, sb.cols, T(0), c + first * sc.cols, sc.cols);
             return;
         case axis::columns:
             bm += S.tb ? first * sb.cols : first;
-            gemm<T>(S.ta, S.tb, sc.rows, n, k, T(1), a, sa.cols, bm, sb.cols, T(0), c + first, sc.cols);
+            gemm<T>(on, S.ta, S.tb, sc.rows, n, k, T(1), a, sa.cols, bm, sb.cols, T(0), c + first, sc.cols);
             return;
         case axis::depth:
             // Block 0 writes C itself; the others a partial each, added by `finish`.
             a += S.ta ? first * sa.cols : first;
             bm += S.tb ? first : first * sb.cols;
             if (b != 0) c = scratch + p.scratch + b * p.stride;
-            gemm<T>(S.ta, S.tb, sc.rows, sc.cols, n, T(1), a, sa.cols, bm, sb.cols, T(0), c, sc.cols);
+            gemm<T>(on, S.ta, S.tb, sc.rows, sc.cols, n, T(1), a, sa.cols, bm, sb.cols, T(0), c, sc.cols);
             return;
         }
     }
@@ -505,17 +513,14 @@ void run_plan(State& s, Ex const& ex) {
     }(std::make_index_sequence<Plan::a.ngroups>{});
 }
 
-//! Fixes each loop group's variant and every kernel's blocks for the bound shapes; returns the
-//! scratch the split loops' partial reductions need (placed from `scratch` on, in elements).
+//! Fixes each kernel's variant (loop shape, or product backend) and blocks for the bound shapes;
+//! returns the scratch the split kernels' partial results need, in elements.
 template <class Plan, class T, class State>
 std::size_t choose_variants(State& s) {
     std::size_t scratch = 0;
     [&]<std::size_t... G>(std::index_sequence<G...>) {
         (void)std::initializer_list<int>{
-            (s.variant[G] = Plan::a.groups[G].gemm
-                                ? 0u
-                                : loop_kernel<T, Plan::template loop<G>, typename Plan::ops>::choose(
-                                      refs_of<Plan, G>(s)),
+            (s.variant[G] = kernel_t<Plan, T, G>::choose(refs_of<Plan, G>(s)),
              s.part[G] = kernel_t<Plan, T, G>::split(refs_of<Plan, G>(s)),
              s.part[G].scratch = scratch,
              scratch += s.part[G].blocks > 1 ? s.part[G].blocks * s.part[G].stride : 0, 0)...,
