@@ -1,14 +1,15 @@
 // The seed step (forward + backward, no update) with PyTorch's C++ autograd, float, on T intra-op
 // threads (torch::set_num_threads(T), T:1 and T:2; one inter-op thread), at the sizes of
-// runtime/mlp.cpp and on the same data: parameters with requires_grad, addmm + relu + addmm + mse_loss (what torch::nn::Linear and
-// torch::nn::functional::mse_loss do), loss.backward(), the gradients zeroed every step as an
-// optimizer's zero_grad() does. Built as tapeless.bench.libtorch only when find_package(Torch)
-// succeeds (Debian: libtorch-dev).
+// runtime/mlp.cpp and on the same data: parameters with requires_grad, addmm + relu + addmm +
+// mse_loss (what torch::nn::Linear and torch::nn::functional::mse_loss do), loss.backward(), the
+// gradients zeroed every step as an optimizer's zero_grad() does. Built as tapeless.bench.libtorch
+// only when find_package(Torch) succeeds (Debian: libtorch-dev).
 //
 // allocs/step here counts calls of the C allocation functions (malloc, calloc, realloc,
 // posix_memalign, aligned_alloc, memalign), which this executable interposes: libtorch's CPU
 // allocator calls posix_memalign directly, and operator new calls malloc, so every heap allocation
 // of a step is counted (the tapeless rows count operator new, which is all tapeless uses).
+#include "problems/counters.hpp"
 #include "problems/mlp.hpp"
 #include "problems/peak_rss.hpp"
 
@@ -110,14 +111,7 @@ void BM_seed_libtorch(benchmark::State& state) {
     state.counters["peak_RSS_MiB"] = tl::bench::peak_rss_mib();
 }
 
-void seed_sizes(benchmark::internal::Benchmark* b) {
-    b->ArgNames({"N", "D", "H", "O", "T"});
-    for (std::int64_t t : {1, 2})
-        for (auto const& s : {std::vector<std::int64_t>{8, 4, 3, 1}, {64, 784, 50, 1}, {1000, 784, 50, 1},
-                              {10000, 784, 50, 1}, {256, 784, 256, 10}})
-            b->Args({s[0], s[1], s[2], s[3], t});
-    b->Unit(benchmark::kMicrosecond);
-}
+void seed_sizes(benchmark::internal::Benchmark* b) { tl::bench::seed_sizes(b, true); }
 
 } // namespace
 

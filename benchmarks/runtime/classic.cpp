@@ -8,6 +8,7 @@
 // "plain function" every ratio divides by), tapeless (tl::compile: of f alone, or of f and its
 // gradients) and tape (tapeless::tape: record f; or record, backward and read the gradients).
 #define TAPELESS_TEST_DEFINE_ALLOC_COUNTER
+#include "problems/counters.hpp"
 #include "problems/peak_rss.hpp"
 #include "support/alloc_counter.hpp"
 
@@ -23,19 +24,7 @@ namespace tl = tapeless;
 
 namespace {
 
-void report(benchmark::State& state, double flops, std::uint64_t allocations) {
-    state.counters["GFLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate,
-                                                   benchmark::Counter::kIs1000);
-    state.counters["allocs/step"] =
-        benchmark::Counter(double(allocations), benchmark::Counter::kAvgIterations);
-    state.counters["peak_RSS_MiB"] = tl::bench::peak_rss_mib();
-}
 
-void fill(tl::Tensor<float>& t, double lo, double hi, std::uint64_t seed) {
-    std::mt19937_64 g(seed);
-    for (std::size_t i = 0; i < t.size(); ++i)
-        t.data()[i] = static_cast<float>(lo + (hi - lo) * static_cast<double>(g() >> 11) * 0x1.0p-53);
-}
 
 // ---- linear regression, Gaussian loss --------------------------------------------------------------
 
@@ -44,7 +33,7 @@ constexpr std::size_t linreg_rows = 1000;
 struct linreg {
     tl::Tensor<float> x, y, w;
     explicit linreg(std::size_t p) : x(linreg_rows, p), y(linreg_rows, 1), w(p, 1) {
-        fill(x, -1, 1, 1), fill(y, -1, 1, 2), fill(w, -0.1, 0.1, 3);
+        tl::bench::fill(x, -1, 1, 1), tl::bench::fill(y, -1, 1, 2), tl::bench::fill(w, -0.1, 0.1, 3);
     }
 };
 
@@ -75,7 +64,7 @@ void BM_linreg_function_handwritten(benchmark::State& state) {
         }
         benchmark::DoNotOptimize(f * 0.5f);
     }
-    report(state, linreg_function_flops(p), c.count());
+    tl::bench::report(state, c.count(), linreg_function_flops(p));
 }
 
 void BM_linreg_gradient_handwritten(benchmark::State& state) {
@@ -100,7 +89,7 @@ void BM_linreg_gradient_handwritten(benchmark::State& state) {
         benchmark::DoNotOptimize(gw);
         benchmark::ClobberMemory();
     }
-    report(state, linreg_gradient_flops(p), c.count());
+    tl::bench::report(state, c.count(), linreg_gradient_flops(p));
 }
 
 void BM_linreg_function_tapeless(benchmark::State& state) {
@@ -114,7 +103,7 @@ void BM_linreg_function_tapeless(benchmark::State& state) {
         f();
         benchmark::DoNotOptimize(f.value());
     }
-    report(state, linreg_function_flops(p), c.count());
+    tl::bench::report(state, c.count(), linreg_function_flops(p));
 }
 
 void BM_linreg_gradient_tapeless(benchmark::State& state) {
@@ -129,7 +118,7 @@ void BM_linreg_gradient_tapeless(benchmark::State& state) {
         benchmark::DoNotOptimize(step.value());
         benchmark::DoNotOptimize(step.grad(W).data());
     }
-    report(state, linreg_gradient_flops(p), c.count());
+    tl::bench::report(state, c.count(), linreg_gradient_flops(p));
 }
 
 template <bool Gradient>
@@ -150,7 +139,7 @@ void linreg_tape(benchmark::State& state) {
     once();
     tl::test::count_allocations c;
     for (auto _ : state) benchmark::DoNotOptimize(once());
-    report(state, Gradient ? linreg_gradient_flops(p) : linreg_function_flops(p), c.count());
+    tl::bench::report(state, c.count(), Gradient ? linreg_gradient_flops(p) : linreg_function_flops(p));
 }
 void BM_linreg_function_tape(benchmark::State& state) { linreg_tape<false>(state); }
 void BM_linreg_gradient_tape(benchmark::State& state) { linreg_tape<true>(state); }
@@ -159,7 +148,7 @@ void BM_linreg_gradient_tape(benchmark::State& state) { linreg_tape<true>(state)
 
 struct sumprod {
     tl::Tensor<float> a, b;
-    explicit sumprod(std::size_t n) : a(n, n), b(n, n) { fill(a, -1, 1, 4), fill(b, -1, 1, 5); }
+    explicit sumprod(std::size_t n) : a(n, n), b(n, n) { tl::bench::fill(a, -1, 1, 4), tl::bench::fill(b, -1, 1, 5); }
 };
 
 // FLOPs: n² products and n² sums; the gradient (gA = B, gB = A) adds none, only copies.
@@ -176,7 +165,7 @@ void BM_sumprod_function_handwritten(benchmark::State& state) {
         for (std::size_t i = 0; i < n * n; ++i) f += a[i] * b[i];
         benchmark::DoNotOptimize(f);
     }
-    report(state, sumprod_flops(n), c.count());
+    tl::bench::report(state, c.count(), sumprod_flops(n));
 }
 
 void BM_sumprod_gradient_handwritten(benchmark::State& state) {
@@ -200,7 +189,7 @@ void BM_sumprod_gradient_handwritten(benchmark::State& state) {
         benchmark::DoNotOptimize(pb);
         benchmark::ClobberMemory();
     }
-    report(state, sumprod_flops(n), c.count());
+    tl::bench::report(state, c.count(), sumprod_flops(n));
 }
 
 void BM_sumprod_function_tapeless(benchmark::State& state) {
@@ -213,7 +202,7 @@ void BM_sumprod_function_tapeless(benchmark::State& state) {
         f();
         benchmark::DoNotOptimize(f.value());
     }
-    report(state, sumprod_flops(n), c.count());
+    tl::bench::report(state, c.count(), sumprod_flops(n));
 }
 
 void BM_sumprod_gradient_tapeless(benchmark::State& state) {
@@ -230,7 +219,7 @@ void BM_sumprod_gradient_tapeless(benchmark::State& state) {
         benchmark::DoNotOptimize(step.grad(A).data());
         benchmark::DoNotOptimize(step.grad(B).data());
     }
-    report(state, sumprod_flops(n), c.count());
+    tl::bench::report(state, c.count(), sumprod_flops(n));
 }
 
 template <bool Gradient>
@@ -252,7 +241,7 @@ void sumprod_tape(benchmark::State& state) {
     once();
     tl::test::count_allocations c;
     for (auto _ : state) benchmark::DoNotOptimize(once());
-    report(state, sumprod_flops(n), c.count());
+    tl::bench::report(state, c.count(), sumprod_flops(n));
 }
 void BM_sumprod_function_tape(benchmark::State& state) { sumprod_tape<false>(state); }
 void BM_sumprod_gradient_tape(benchmark::State& state) { sumprod_tape<true>(state); }

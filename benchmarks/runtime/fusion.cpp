@@ -21,6 +21,7 @@
 // 2 threads, and the program stops if they do not: no row times a wrong computation. A child, so
 // that the check's memory is not in any row's peak.
 #define TAPELESS_TEST_DEFINE_ALLOC_COUNTER
+#include "problems/counters.hpp"
 #include "problems/mlp.hpp"
 #include "problems/peak_rss.hpp"
 #include "support/alloc_counter.hpp"
@@ -50,23 +51,15 @@ namespace tl = tapeless;
 
 namespace {
 
-void report(benchmark::State& state, std::uint64_t allocations) {
-    state.counters["allocs/step"] =
-        benchmark::Counter(double(allocations), benchmark::Counter::kAvgIterations);
-    state.counters["peak_RSS_MiB"] = tl::bench::peak_rss_mib();
-}
 
-void fill(tl::Tensor<float>& t, double lo, double hi, std::uint64_t seed) {
-    std::mt19937_64 g(seed);
-    for (std::size_t i = 0; i < t.size(); ++i)
-        t.data()[i] = static_cast<float>(lo + (hi - lo) * static_cast<double>(g() >> 11) * 0x1.0p-53);
-}
 
 // ---- elementwise --------------------------------------------------------------------------------
 
 struct elementwise_data {
     tl::Tensor<float> p, x;
-    elementwise_data(std::size_t r, std::size_t c) : p(r, c), x(r, c) { fill(p, -2, 2, 1), fill(x, -1, 1, 2); }
+    elementwise_data(std::size_t r, std::size_t c) : p(r, c), x(r, c) {
+        tl::bench::fill(p, -2, 2, 1), tl::bench::fill(x, -1, 1, 2);
+    }
 };
 
 // The same formula for both: the tapeless expression and the tape's recording.
@@ -116,7 +109,7 @@ void BM_fusion_elementwise_tapeless(benchmark::State& state) {
         benchmark::DoNotOptimize(c.step.value());
         benchmark::DoNotOptimize(c.step.grad(c.P).data());
     }
-    report(state, count.count());
+    tl::bench::report(state, count.count());
 }
 
 void BM_fusion_elementwise_tape(benchmark::State& state) {
@@ -128,7 +121,7 @@ void BM_fusion_elementwise_tape(benchmark::State& state) {
         benchmark::DoNotOptimize(m.step(d));
         benchmark::DoNotOptimize(m.gp.data());
     }
-    report(state, count.count());
+    tl::bench::report(state, count.count());
 }
 
 // ---- layer-normalised MLP -----------------------------------------------------------------------
@@ -191,7 +184,7 @@ void BM_fusion_layernorm_mlp_tapeless(benchmark::State& state) {
         benchmark::DoNotOptimize(c.step.value());
         benchmark::DoNotOptimize(c.step.grad(c.W1).data());
     }
-    report(state, count.count());
+    tl::bench::report(state, count.count());
 }
 
 void BM_fusion_layernorm_mlp_tape(benchmark::State& state) {
@@ -203,7 +196,7 @@ void BM_fusion_layernorm_mlp_tape(benchmark::State& state) {
         benchmark::DoNotOptimize(m.step(p));
         benchmark::DoNotOptimize(m.gw1.data());
     }
-    report(state, count.count());
+    tl::bench::report(state, count.count());
 }
 
 // ---- sizes --------------------------------------------------------------------------------------

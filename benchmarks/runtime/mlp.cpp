@@ -5,6 +5,7 @@
 // allocations per step and the process's peak resident memory so far (scripts/bench.sh runs each
 // row in its own process, so there it is the row's peak).
 #define TAPELESS_TEST_DEFINE_ALLOC_COUNTER
+#include "problems/counters.hpp"
 #include "problems/mlp.hpp"
 #include "problems/mlp_tape.hpp"
 #include "problems/peak_rss.hpp"
@@ -18,14 +19,6 @@ namespace tl = tapeless;
 using tl::bench::mlp_data;
 
 namespace {
-
-void report(benchmark::State& state, double flops, std::uint64_t allocations) {
-    state.counters["GFLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate,
-                                                   benchmark::Counter::kIs1000);
-    state.counters["allocs/step"] =
-        benchmark::Counter(double(allocations), benchmark::Counter::kAvgIterations);
-    state.counters["peak_RSS_MiB"] = tl::bench::peak_rss_mib();
-}
 
 // The step's GEMM work: forward 2NDH + 2NHO, backward 2NHO (gw2) + 2NHO (dh1) + 2NDH (gw1).
 double flops_of(std::size_t n, std::size_t d, std::size_t h, std::size_t o) {
@@ -49,7 +42,7 @@ void BM_seed_tapeless(benchmark::State& state) {
         step(on);
         benchmark::DoNotOptimize(step.value());
     }
-    report(state, flops_of(n, d, h, o), c.count());
+    tl::bench::report(state, c.count(), flops_of(n, d, h, o));
 }
 
 void BM_seed_handwritten(benchmark::State& state) {
@@ -60,7 +53,7 @@ void BM_seed_handwritten(benchmark::State& state) {
     net.step(p);
     tl::test::count_allocations c;
     for (auto _ : state) benchmark::DoNotOptimize(net.step(p));
-    report(state, flops_of(n, d, h, o), c.count());
+    tl::bench::report(state, c.count(), flops_of(n, d, h, o));
 }
 
 void BM_seed_tape(benchmark::State& state) {
@@ -71,7 +64,7 @@ void BM_seed_tape(benchmark::State& state) {
     net.step(p); // the tape's arena grows to the step's size here; later steps reuse it
     tl::test::count_allocations c;
     for (auto _ : state) benchmark::DoNotOptimize(net.step(p));
-    report(state, flops_of(n, d, h, o), c.count());
+    tl::bench::report(state, c.count(), flops_of(n, d, h, o));
 }
 
 template <std::size_t N, std::size_t D, std::size_t H, std::size_t O>
@@ -98,27 +91,11 @@ void BM_seed_tapeless_static(benchmark::State& state) {
         step(tl::serial);
         benchmark::DoNotOptimize(step.value());
     }
-    report(state, flops_of(N, D, H, O), c.count());
+    tl::bench::report(state, c.count(), flops_of(N, D, H, O));
 }
 
-// (N, D, H, O): the seed at several batch sizes, and a wider 784-256-10 network.
-void seed_sizes(benchmark::internal::Benchmark* b) {
-    b->ArgNames({"N", "D", "H", "O"});
-    for (auto const& s : {std::vector<std::int64_t>{8, 4, 3, 1}, {64, 784, 50, 1}, {1000, 784, 50, 1},
-                          {10000, 784, 50, 1}, {256, 784, 256, 10}})
-        b->Args(s);
-    b->Unit(benchmark::kMicrosecond);
-}
-
-// The same sizes on T = 1 and 2 threads.
-void seed_sizes_threads(benchmark::internal::Benchmark* b) {
-    b->ArgNames({"N", "D", "H", "O", "T"});
-    for (std::int64_t t : {1, 2})
-        for (auto const& s : {std::vector<std::int64_t>{8, 4, 3, 1}, {64, 784, 50, 1}, {1000, 784, 50, 1},
-                              {10000, 784, 50, 1}, {256, 784, 256, 10}})
-            b->Args({s[0], s[1], s[2], s[3], t});
-    b->Unit(benchmark::kMicrosecond);
-}
+void seed_sizes(benchmark::internal::Benchmark* b) { tl::bench::seed_sizes(b, false); }
+void seed_sizes_threads(benchmark::internal::Benchmark* b) { tl::bench::seed_sizes(b, true); }
 
 } // namespace
 
