@@ -1,6 +1,7 @@
 //! @file Defines the tests of the GEMM backends against a long double reference.
 // SPDX-License-Identifier: BSL-1.0
 #include <tapeless/eval/backend/portable.hpp>
+#include <tapeless/tensor/storage.hpp>
 #ifdef TAPELESS_TEST_HAVE_CBLAS
 #include <tapeless/eval/backend/cblas.hpp>
 #endif
@@ -9,7 +10,10 @@
 
 #include <boost/mpl/list.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <cstddef>
 #include <limits>
 #include <random>
@@ -197,6 +201,41 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(beta_zero_ignores_nan, T, elements) {
         be.fn(false, false, 2, 2, 3, T(1), a, 3, b, 2, T(0), c, 2);
         for (int i = 0; i < 4; ++i) BOOST_TEST(c[i] == want[i], be.name << " entry " << i);
     }
+}
+
+// Row blocks of one product sharing one packing of op(B) compute exactly what `gemm` computes on
+// those rows: a threaded step relies on it to give the same bits as a serial one.
+BOOST_AUTO_TEST_CASE_TEMPLATE(prepacked_b_row_blocks_equal_gemm, T, elements) {
+    namespace pt = tapeless::backend::portable;
+    std::mt19937_64 g(5);
+    std::uniform_real_distribution<double> u(-1, 1);
+    std::size_t tried = 0;
+    for (auto [m, n, k] : {std::array<std::size_t, 3>{1000, 50, 784}, {250, 17, 33}, {64, 64, 300}, {40, 3, 9}}) {
+        if (pt::packed_b_size<T>(m / 4, n, k) == 0) continue; // 64 columns of double: the general path
+        ++tried;
+        for (bool ta : {false, true})
+            for (bool tb : {false, true}) {
+                BOOST_TEST_CONTEXT(m << "x" << n << "x" << k << " ta " << ta << " tb " << tb) {
+                    std::vector<T> a(m * k), b(k * n), whole(m * n), blocked(m * n, T(-7));
+                    for (auto& v : a) v = T(u(g));
+                    for (auto& v : b) v = T(u(g));
+                    std::size_t const lda = ta ? m : k, ldb = tb ? k : n;
+                    auto packed = tapeless::detail::allocate_aligned<T>(pt::packed_b_size<T>(m, n, k));
+                    pt::pack_narrow_b<T>(tb, n, k, b.data(), ldb, packed.get());
+                    for (std::size_t first = 0, rows = (m + 3) / 4; first < m; first += rows) {
+                        std::size_t const r = std::min(rows, m - first);
+                        T const* ab = ta ? a.data() + first : a.data() + first * lda;
+                        pt::gemm(ta, tb, r, n, k, T(1), ab, lda, b.data(), ldb, T(0), whole.data() + first * n, n);
+                        pt::gemm_prepacked_b<T>(ta, r, n, k, T(1), ab, lda, packed.get(), blocked.data() + first * n,
+                                                n);
+                    }
+                    BOOST_TEST(std::memcmp(whole.data(), blocked.data(), whole.size() * sizeof(T)) == 0);
+                }
+            }
+    }
+    BOOST_TEST(tried >= 2u);
+    BOOST_TEST(pt::packed_b_size<T>(1000, 1, 784) == 0u); // matrix-vector: not the narrow path
+    BOOST_TEST(pt::packed_b_size<T>(1000, 500, 784) == 0u); // wide: the general path
 }
 
 BOOST_AUTO_TEST_SUITE_END()

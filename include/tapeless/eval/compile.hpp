@@ -84,7 +84,7 @@ public:
     template <class Executor>
     void operator()(Executor const& ex) {
         if (!current()) refresh();
-        ex.reserve();
+        if (split_) ex.reserve(); // a step of single-block kernels never touches the pool
         detail::run_plan<plan, value_type>(s_, ex);
     }
 
@@ -219,6 +219,7 @@ private:
         }
         detail::resolve_refs<plan>(s_);
         std::size_t scratch = detail::choose_variants<plan, T>(s_);
+        split_ = std::any_of(s_.part.begin(), s_.part.end(), [](exec::partition const& p) { return p.blocks > 1; });
         if (scratch > scratch_capacity_ || !scratch_) {
             scratch_ = detail::allocate_aligned<T>(scratch ? scratch : 1);
             scratch_capacity_ = scratch;
@@ -230,7 +231,7 @@ private:
     detail::aligned_ptr<value_type> workspace_, scratch_;
     std::size_t workspace_size_ = 0, capacity_ = 0, scratch_capacity_ = 0;
     bindings<value_type, leaves> b_;
-    bool bound_ = false;
+    bool bound_ = false, split_ = false;
 };
 
 //! Plans `loss` and the gradients with respect to the leaves `wrt` once; see `compiled`.

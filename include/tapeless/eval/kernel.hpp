@@ -338,6 +338,8 @@ struct loop_kernel {
             if (S.members[m].is_sum) f.out[m][0] = f.acc[m];
     }
 
+    static void prepare(node_refs<T> const&, unsigned, exec::partition const&, T*) {}
+
     //! Combines the blocks' partials, in block order, into the reduced outputs.
     static void finish(node_refs<T> const& r, exec::partition const& p, T const* scratch) {
         shape d = domain(r);
@@ -401,11 +403,12 @@ struct gemm_kernel {
                 T(0), r.ptrs[0], sc.cols);
     }
 
-    //! Products whose inner extent k dominates (xᵀ·d_z: k is the batch) are split along k: each
-    //! block reads its own rows of both operands once and sums into a partial C, and the partials
-    //! are added in block order. Others are split along the longer side of C, in multiples of 16:
-    //! every element of C is then still one sum over all of k. At most 8 blocks: each costs a
-    //! packing of the shared operand (rows, columns) or a partial C to add (depth).
+    //! Products whose inner extent k dominates (xᵀ·d_z: k is the batch) are split along k, in
+    //! slices of at least 256: each block reads its own rows of both operands once and sums into a
+    //! partial C, and the partials are added in block order. Others are split along the longer side
+    //! of C, in multiples of 16: every element of C is then still one sum over all of k (row
+    //! blocks on the portable narrow path share one packing of op(B)). At most 8 blocks of at
+    //! least 2^24 flops: each costs a partial C to add, or a packing of the shared operand.
     static exec::partition split(node_refs<T> const& r) {
         shape sc = r.shapes[0], sa = r.shapes[1];
         std::size_t k = S.ta ? sa.rows : sa.cols;
@@ -413,7 +416,7 @@ struct gemm_kernel {
         constexpr double min_work = 256 * exec::min_block_work;
         using axis = exec::partition::axis;
         if (k >= sc.rows && k >= sc.cols) {
-            exec::partition p = exec::split_extent(work, k, 16, min_work, 8);
+            exec::partition p = exec::split_extent(work, k, 256, min_work, 8);
             p.along = axis::depth;
             constexpr std::size_t line = TAPELESS_CONFIG_ALIGNMENT / sizeof(T);
             p.stride = (sc.size() + line - 1) / line * line;
@@ -422,7 +425,17 @@ struct gemm_kernel {
         bool cols = sc.cols > sc.rows;
         exec::partition p = exec::split_extent(work, cols ? sc.cols : sc.rows, 16, min_work, 8);
         p.along = cols ? axis::columns : axis::rows;
+        if (p.along == axis::rows && p.blocks > 1 && gemm_backend(choose(r)) == gemm_backend::portable)
+            p.shared = backend::portable::packed_b_size<T>(p.extent, sc.cols, k);
         return p;
+    }
+
+    //! Row blocks on the portable narrow path share one packing of op(B), made here.
+    static void prepare(node_refs<T> const& r, unsigned, exec::partition const& p, T* scratch) {
+        if (p.shared == 0) return;
+        shape sc = r.shapes[0], sa = r.shapes[1], sb = r.shapes[2];
+        backend::portable::pack_narrow_b<T>(S.tb, sc.cols, S.ta ? sa.rows : sa.cols, r.ptrs[2], sb.cols,
+                                            scratch + p.scratch + p.blocks * p.stride);
     }
 
     static void run_block(node_refs<T> const& r, unsigned variant, exec::partition const& p, std::size_t b,
@@ -439,6 +452,12 @@ struct gemm_kernel {
         switch (p.along) {
         case axis::rows:
             a += S.ta ? first : first * sa.cols;
+            if (p.shared) {
+                backend::portable::gemm_prepacked_b<T>(S.ta, n, sc.cols, k, T(1), a, sa.cols,
+                                                       scratch + p.scratch + p.blocks * p.stride,
+                                                       c + first * sc.cols, sc.cols);
+                return;
+            }
             gemm<T>(on, S.ta, S.tb, n, sc.cols, k, T(1), a, sa.cols, bm, sb.cols, T(0), c + first * sc.cols, sc.cols);
             return;
         case axis::columns:
@@ -482,13 +501,16 @@ void run_one_block(void const* ctx, std::size_t b) {
 }
 
 //! One kernel on an executor: whole when it has one block (no hand-off: tiny steps pay nothing),
-//! else its blocks on the executor, then its partial reductions combined in block order.
+//! else what its blocks share, then its blocks on the executor, then their partial results
+//! combined in block order.
 template <class K, class T, class Ex>
-void run_kernel(node_refs<T> const& r, unsigned variant, exec::partition const& p, T* scratch, Ex const& ex) {
+TAPELESS_ALWAYS_INLINE void run_kernel(node_refs<T> const& r, unsigned variant, exec::partition const& p, T* scratch,
+                                       Ex const& ex) {
     if (p.blocks == 1) {
         K::run(r, variant);
         return;
     }
+    K::prepare(r, variant, p, scratch);
     block_context<T> c{r, variant, &p, scratch};
     ex(exec::task{&run_one_block<K, T>, &c, p.blocks});
     K::finish(r, p, scratch);
@@ -522,8 +544,7 @@ std::size_t choose_variants(State& s) {
         (void)std::initializer_list<int>{
             (s.variant[G] = kernel_t<Plan, T, G>::choose(refs_of<Plan, G>(s)),
              s.part[G] = kernel_t<Plan, T, G>::split(refs_of<Plan, G>(s)),
-             s.part[G].scratch = scratch,
-             scratch += s.part[G].blocks > 1 ? s.part[G].blocks * s.part[G].stride : 0, 0)...,
+             s.part[G].scratch = scratch, scratch += s.part[G].scratch_size(), 0)...,
             0};
     }(std::make_index_sequence<Plan::a.ngroups>{});
     return scratch;

@@ -273,10 +273,12 @@ inline constexpr std::size_t narrow_mr = [] {
 
 //! op(B) at most NV vectors wide: one B panel covers all of n, so A is used once per tile and
 //! is read in place rather than packed (packing would cost as much as the tile's arithmetic).
+//! With `packed`, op(B) was packed whole beforehand (`pack_narrow_b`): row blocks of one product
+//! then share one packing instead of repeating it.
 template <std::size_t NV, class T>
 void gemm_narrow(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha,
                  T const* a, std::size_t lda, T const* b, std::size_t ldb, T beta, T* c,
-                 std::size_t ldc) {
+                 std::size_t ldc, T const* packed = nullptr) {
     constexpr std::size_t MR = narrow_mr<NV>;
     constexpr std::size_t NR = NV * blocking<T>::W;
     constexpr std::size_t bsize = blocking<T>::KC * blocking<T>::NC;
@@ -288,12 +290,13 @@ void gemm_narrow(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, 
 
     for (std::size_t pk = 0; pk < k; pk += KB) {
         std::size_t const kb = k - pk < KB ? k - pk : KB;
-        pack_b<NR>(tb, tb ? b + pk : b + pk * ldb, ldb, kb, n, buf.b);
+        T const* panel = packed ? packed + pk * NR : buf.b;
+        if (!packed) pack_b<NR>(tb, tb ? b + pk : b + pk * ldb, ldb, kb, n, buf.b);
         // One tile of op(A) times a kc-row slice of the B panel.
         auto tile = [&](std::size_t ir, std::size_t pc, std::size_t kc) {
             std::size_t const mr = m - ir < MR ? m - ir : MR;
             T const beta_blk = pk + pc == 0 ? beta : T(1);
-            T const* bp = buf.b + pc * NR;
+            T const* bp = panel + pc * NR;
             T const* ap = ta ? a + (pk + pc) * lda + ir : a + ir * lda + pk + pc;
             T* cp = c + ir * ldc;
             if (mr < MR) {
@@ -544,6 +547,28 @@ void outer(std::size_t m, std::size_t n, T alpha, T const* a, std::size_t as, T 
     }
 }
 
+//! Vectors of the narrow path's B panel for n columns (1 to 4), or 0 where the general path runs.
+template <class T>
+constexpr std::size_t narrow_vectors(std::size_t n) {
+    constexpr std::size_t W = blocking<T>::W;
+    constexpr std::size_t widest = vector_registers == 32 ? 4 : 2;
+    std::size_t const nv = (n + W - 1) / W;
+    return nv <= widest ? nv : 0;
+}
+
+template <class T>
+void gemm_narrow_nv(std::size_t nv, bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha,
+                    T const* a, std::size_t lda, T const* b, std::size_t ldb, T beta, T* c, std::size_t ldc,
+                    T const* packed) {
+    constexpr bool wide = vector_registers == 32;
+    switch (nv) {
+    case 1: gemm_narrow<1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packed); break;
+    case 2: gemm_narrow<2>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packed); break;
+    case 3: gemm_narrow<wide ? 3 : 1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packed); break;
+    default: gemm_narrow<wide ? 4 : 1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packed); break;
+    }
+}
+
 } // namespace detail
 
 //! C = alpha * op(A) * op(B) + beta * C, row-major; see `tapeless::gemm` for the contract.
@@ -588,18 +613,42 @@ void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, T alpha
         detail::outer(m, n, alpha, a, ta ? 1 : lda, b, tb ? ldb : 1, beta, c, ldc);
         return;
     }
+    if (std::size_t const nv = detail::narrow_vectors<T>(n)) {
+        detail::gemm_narrow_nv<T>(nv, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nullptr);
+        return;
+    }
+    detail::gemm_packed(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+//! Elements of op(B) packed once for all row blocks of a product of these extents when `gemm`
+//! runs it on the narrow path (op(B) at most 4 vectors wide, no extent of 1); 0 otherwise.
+template <class T>
+std::size_t packed_b_size(std::size_t m, std::size_t n, std::size_t k) {
+    bool const other_path = m * n * k <= 128 || n == 1 || m == 1 || k == 1;
+    std::size_t const nv = detail::narrow_vectors<T>(n);
+    return other_path || nv == 0 ? 0 : k * nv * detail::blocking<T>::W;
+}
+
+//! Packs op(B) (k x n) whole, into `packed_b_size` elements aligned to a vector (64 bytes), for
+//! `gemm_prepacked_b`.
+template <class T>
+void pack_narrow_b(bool tb, std::size_t n, std::size_t k, T const* b, std::size_t ldb, T* out) {
     constexpr std::size_t W = detail::blocking<T>::W;
-    constexpr bool wide_regs = detail::vector_registers == 32;
-    if (n <= W)
-        detail::gemm_narrow<1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    else if (n <= 2 * W)
-        detail::gemm_narrow<2>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    else if (wide_regs && n <= 3 * W)
-        detail::gemm_narrow<wide_regs ? 3 : 1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    else if (wide_regs && n <= 4 * W)
-        detail::gemm_narrow<wide_regs ? 4 : 1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    else
-        detail::gemm_packed(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    switch (detail::narrow_vectors<T>(n)) {
+    case 1: detail::pack_b<W>(tb, b, ldb, k, n, out); break;
+    case 2: detail::pack_b<2 * W>(tb, b, ldb, k, n, out); break;
+    case 3: detail::pack_b<3 * W>(tb, b, ldb, k, n, out); break;
+    default: detail::pack_b<4 * W>(tb, b, ldb, k, n, out); break;
+    }
+}
+
+//! `gemm` with beta 0 for rows of a product whose op(B) `pack_narrow_b` packed (same n, k): the
+//! same arithmetic as `gemm`, bit for bit, without packing op(B) again.
+template <class T>
+void gemm_prepacked_b(bool ta, std::size_t m, std::size_t n, std::size_t k, T alpha, T const* a, std::size_t lda,
+                      T const* packed, T* c, std::size_t ldc) {
+    detail::gemm_narrow_nv<T>(detail::narrow_vectors<T>(n), ta, false, m, n, k, alpha, a, lda, nullptr, 0, T(0), c,
+                              ldc, packed);
 }
 
 } // namespace tapeless::backend::portable
