@@ -230,7 +230,10 @@ struct loop_kernel {
     // Per-row reductions live in `row` (registers) across a row and are stored at its end, in the
     // same order of operations as accumulating in memory, without a store per element.
     template <bool Unit, unsigned Mask>
-    static void loop(frame& f, std::size_t rows, std::size_t cols) {
+    // The loop runs on a local copy of the frame: its strides and bases then cannot alias the
+    // outputs it stores to, so the compiler keeps them in registers and vectorises the row.
+    static void loop(frame& shared, std::size_t rows, std::size_t cols) {
+        frame f = shared;
         for (std::size_t i = 0; i < rows; ++i) {
             T row[nm];
             if constexpr (any_per_row)
@@ -241,6 +244,7 @@ struct loop_kernel {
                 for (std::size_t m = 0; m < nm; ++m)
                     if (S.members[m].per_row) f.out[m][i * f.ors[m]] = row[m];
         }
+        shared.acc = f.acc;
     }
 
     // Static bounds where the whole domain runs as one block (tiny steps unroll); else `rows`.
