@@ -420,7 +420,7 @@ struct gemm_kernel {
         constexpr double min_work = 256 * exec::min_block_work;
         using axis = exec::partition::axis;
         if (k >= sc.rows && k >= sc.cols) {
-            exec::partition p = exec::split_extent(work, k, 256, min_work, 8);
+            exec::partition p = exec::split_extent(work, k, 16, min_work, 8, 256);
             p.along = axis::depth;
             constexpr std::size_t line = TAPELESS_CONFIG_ALIGNMENT / sizeof(T);
             p.stride = (sc.size() + line - 1) / line * line;
@@ -478,13 +478,17 @@ struct gemm_kernel {
         }
     }
 
-    static void finish(node_refs<T> const& r, exec::partition const& p, T const* scratch) {
+    //! Adds the depth blocks' partials into slice `s` of C (one of `p.blocks` equal slices), in
+    //! block order: every element sums the same partials in the same order whoever runs it.
+    static constexpr bool finish_in_blocks = true;
+    static void finish_block(node_refs<T> const& r, exec::partition const& p, std::size_t s, T const* scratch) {
         if (p.along != exec::partition::axis::depth) return;
+        std::size_t const n = r.shapes[0].size(), per = (n + p.blocks - 1) / p.blocks;
+        std::size_t const first = s * per, last = first + per < n ? first + per : n;
         T* c = r.ptrs[0];
-        std::size_t const n = r.shapes[0].size();
         for (std::size_t b = 1; b < p.blocks; ++b) {
             T const* partial = scratch + p.scratch + b * p.stride;
-            for (std::size_t e = 0; e < n; ++e) c[e] += partial[e];
+            for (std::size_t e = first; e < last; ++e) c[e] += partial[e];
         }
     }
 };
@@ -504,6 +508,12 @@ void run_one_block(void const* ctx, std::size_t b) {
     K::run_block(c.refs, c.variant, *c.part, b, c.scratch);
 }
 
+template <class K, class T>
+void finish_one_block(void const* ctx, std::size_t b) {
+    auto const& c = *static_cast<block_context<T> const*>(ctx);
+    K::finish_block(c.refs, *c.part, b, c.scratch);
+}
+
 //! One kernel on an executor: whole when it has one block (no hand-off: tiny steps pay nothing),
 //! else what its blocks share, then its blocks on the executor, then their partial results
 //! combined in block order.
@@ -517,7 +527,8 @@ TAPELESS_ALWAYS_INLINE void run_kernel(node_refs<T> const& r, unsigned variant, 
     K::prepare(r, variant, p, scratch);
     block_context<T> c{r, variant, &p, scratch};
     ex(exec::task{&run_one_block<K, T>, &c, p.blocks});
-    K::finish(r, p, scratch);
+    if constexpr (requires { K::finish_in_blocks; }) ex(exec::task{&finish_one_block<K, T>, &c, p.blocks});
+    else K::finish(r, p, scratch);
 }
 
 //! The kernel type of group G: named, not instantiated, for the group that is not of its kind.

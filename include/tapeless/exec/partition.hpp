@@ -29,11 +29,13 @@ inline constexpr double min_block_work = double(1u << 16);
 
 //! Splits `extent` rows (or columns) carrying `work` into at most `max_blocks` blocks (a power of
 //! two, so 2, 4 or 8 threads share them evenly) of whole `align` multiples, each with at least
-//! `min_work` of work. Returns the partition with `blocks` and `extent` set.
+//! `min_work` of work and `min_extent` of the extent. Returns the partition with `blocks` and
+//! `extent` set.
 constexpr partition split_extent(double work, std::size_t extent, std::size_t align, double min_work,
-                                 std::size_t max_blocks) {
+                                 std::size_t max_blocks, std::size_t min_extent = 1) {
+    if (min_extent < align) min_extent = align;
     std::size_t b = 1;
-    while (b < max_blocks && work / double(2 * b) >= min_work && extent >= 2 * b * align) b *= 2;
+    while (b < max_blocks && work / double(2 * b) >= min_work && extent >= 2 * b * min_extent) b *= 2;
     partition p;
     std::size_t per = (extent + b - 1) / b;
     per = (per + align - 1) / align * align;
