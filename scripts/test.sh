@@ -4,6 +4,7 @@
 #   2. build/        g++, portable GEMM backend: unit, headers, fail, package, example and bench tests
 #   3. build-cblas/  g++, CBLAS backend: the GEMM-heavy folders again (tests/eval, tests/models)
 #   4. build-clang/  clang++: the header self-containment test and every unit test
+#   5. build-tsan/   g++ -fsanitize=thread: the thread pool and executor tests (tests/eval/threads.cpp)
 # Environment: TAPELESS_WERROR=ON|OFF (default OFF; .ci/run sets ON), TAPELESS_JOBS (default: nproc),
 #              TAPELESS_SKIP_APT=1 to skip step 1.
 set -euo pipefail
@@ -63,5 +64,15 @@ clang_regex='^tapeless\.test\.'
 step "build and test ${clang_targets[*]} with clang++"
 run cmake --build build-clang -j "$jobs" --target "${clang_targets[@]}"
 run ctest --test-dir build-clang --output-on-failure -j "$jobs" --no-tests=error -R "$clang_regex"
+
+# The pool and executors under ThreadSanitizer. Only the threading suite: OpenBLAS's own threads
+# are not instrumented, so the CBLAS comparisons elsewhere in tests/eval report its internals.
+step "configure build-tsan/ (g++ -fsanitize=thread)"
+run cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++ \
+    -DCMAKE_CXX_FLAGS="-fsanitize=thread -O1" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
+    -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_EXAMPLES=OFF -DTAPELESS_WERROR="$werror"
+step "build and run tapeless.test.eval's threading suite under ThreadSanitizer"
+run cmake --build build-tsan -j "$jobs" --target tapeless.test.eval
+run env TSAN_OPTIONS="halt_on_error=1" OPENBLAS_NUM_THREADS=1 build-tsan/tests/tapeless.test.eval --run_test=eval_threads
 
 step "all tests passed in $((SECONDS - start)) s"
