@@ -1,6 +1,6 @@
 //! @file Compile-fail case: the seed's first layer with a weight of the wrong height (784 inputs, 748-row weight).
 // SPDX-License-Identifier: BSL-1.0
-// expect-error: shape_mismatch_in<tapeless::op::matmul, (tapeless::shape)?\{64, 784\}, (tapeless::shape)?\{748, 50\}>
+// expect-error: call_shape_mismatch<tapeless::call::lin, (tapeless::shape)?\{64, 784\}, (tapeless::shape)?\{748, 50\}, (tapeless::shape)?\{1, 50\}>
 #include <tapeless/tapeless.hpp>
 
 namespace tl = tapeless;

@@ -7,14 +7,24 @@
 #include "../ops/matmul.hpp"
 #include "../ops/relu.hpp"
 #include "build.hpp"
+#include "check.hpp"
 
+#include <string_view>
 #include <tuple>
 #include <utility>
 
 namespace tapeless {
 
+//! Tags naming user-level calls in shape errors (see `detail::check_call`).
+namespace call {
+struct lin {
+    static constexpr std::string_view text = "lin(x, w, b)";
+};
+} // namespace call
+
 //! The affine layer x·w + b, b a row vector broadcast over the rows.
 constexpr auto lin(expression auto const& x, expression auto const& w, expression auto const& b) {
+    detail::check_call<call::lin, detail::rules::affine>(x, w, b);
     return tapeless::build<op::add>(tapeless::build<op::matmul>(x, w), b);
 }
 

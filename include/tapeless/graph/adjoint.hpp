@@ -4,6 +4,7 @@
 #ifndef TAPELESS_GRAPH_ADJOINT_HPP
 #define TAPELESS_GRAPH_ADJOINT_HPP
 
+#include "../error.hpp"
 #include "rules/all.hpp"
 #include "simplify.hpp"
 #include "topological_order.hpp"
@@ -174,9 +175,19 @@ using adjoint_t = std::remove_cvref_t<typename detail::adjoint<Root, N>::type>;
 template <class Root, class W>
 using gradient_t = typename detail::gradient<Root, W>::type;
 
+//! A loss with runtime extents that turn out not to be 1 x 1: gradients are of scalars only.
+inline void check_loss_shape(shape s) {
+    if (s != shape{1, 1})
+        throw shape_error("tapeless: grad: the loss is " + to_string(s) +
+                          ", not 1 x 1; reduce it first with sum(), mean() or a loss");
+}
+
 //! Checks that W can be differentiated in Root, with the plain messages users read.
 template <class Root, class W>
 constexpr void check_wrt() {
+    static_assert((Root::static_shape.rows == 1 || Root::static_shape.rows == dynamic) &&
+                      (Root::static_shape.cols == 1 || Root::static_shape.cols == dynamic),
+                  "tapeless: grad: the loss must be 1 x 1; reduce it first with sum(), mean() or a loss");
     static_assert(is_leaf_v<W>, "tapeless: grad: differentiate with respect to a leaf (param<\"name\">)");
     if constexpr (is_leaf_v<W>) {
         static_assert(W::kind == leaf_kind::param,

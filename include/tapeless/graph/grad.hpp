@@ -4,6 +4,7 @@
 #ifndef TAPELESS_GRAPH_GRAD_HPP
 #define TAPELESS_GRAPH_GRAD_HPP
 
+#include "../expr/check.hpp"
 #include "../ops/mul.hpp"
 #include "../ops/sum.hpp"
 #include "adjoint.hpp"
@@ -18,6 +19,7 @@ namespace tapeless {
 template <expression Loss, expression... Wrt>
 auto grad(Loss const& loss, Wrt const&... wrt) {
     (check_wrt<Loss, Wrt>(), ...);
+    if (shape_result r = detail::runtime_shape(loss); r.ok()) check_loss_shape(r.value);
     using T = typename Loss::value_type;
     bindings<T, leaves_t<nodes_t<Loss>>> b;
     tapeless::collect(loss, b);

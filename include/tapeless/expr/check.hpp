@@ -1,0 +1,129 @@
+//! @file Defines the checks user-level functions (`lin`, `mse`, `cross_entropy`, ...) run on the
+//! runtime extents of their arguments when they are called, so a mismatch is reported in the
+//! words the user wrote: "tapeless: mse(pred, target): pred is 7x3, target 'y' is 7x2".
+// SPDX-License-Identifier: BSL-1.0
+#ifndef TAPELESS_EXPR_CHECK_HPP
+#define TAPELESS_EXPR_CHECK_HPP
+
+#include "../error.hpp"
+#include "node.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace tapeless::detail {
+
+//! The runtime shape of `e` from its leaves' extents as they are now. Not ok when a leaf is unbound
+//! (a derived expression's leaves are bound by name later) or an op inside does not fit: that op
+//! reports itself, with its shapes, when the expression is compiled.
+template <class E>
+constexpr shape_result runtime_shape(E const& e) {
+    if constexpr (is_leaf_v<E>) {
+        if (e.data == nullptr && !e.source.tracked()) return {{}, "unbound"};
+        return {{e.rows, e.cols}};
+    } else if constexpr (is_node_v<E>) {
+        return [&]<std::size_t... K>(std::index_sequence<K...>) -> shape_result {
+            shape_result const r[] = {detail::runtime_shape(tapeless::arg<K>(e))...};
+            for (shape_result const& x : r)
+                if (!x.ok()) return x;
+            return infer_shape(E::op::shape, r[K].value...);
+        }(std::make_index_sequence<E::arity>{});
+    } else {
+        return {{1, 1}};
+    }
+}
+
+//! A rule on the shapes of a user-level call's arguments: null if they fit, else why not.
+template <std::size_t N>
+using call_rule = char const* (*)(std::array<shape, N> const&);
+
+//! Static shapes that cannot fit the user-level call `Call` (a tag of namespace `tapeless::call`).
+//! Never defined: the compiler's first error then names the call and the shapes, e.g. "incomplete
+//! type tapeless::detail::call_shape_mismatch<tapeless::call::mse, shape{7, 3}, shape{7, 2}>".
+template <class Call, shape... Shapes>
+struct call_shape_mismatch;
+
+// "pred" for k = 0 in "mse(pred, target)".
+inline std::string_view call_parameter(std::string_view call, std::size_t k) {
+    std::size_t b = call.find('(') + 1;
+    for (; k > 0; --k) b = call.find(", ", b) + 2;
+    return call.substr(b, call.find_first_of(",)", b) - b);
+}
+
+template <class E>
+std::string describe_argument(std::string_view param, shape s) {
+    std::string d(param);
+    if constexpr (is_leaf_v<E>) {
+        d += " '";
+        d += E::name.view();
+        d += "'";
+    }
+    return d + " is " + tapeless::to_string(s);
+}
+
+template <class... A>
+[[noreturn]] void throw_call_error(std::string_view call, std::array<shape, sizeof...(A)> const& shapes,
+                                   char const* why) {
+    std::string msg = "tapeless: " + std::string(call) + ":";
+    std::size_t k = 0;
+    ((msg += (k ? ", " : " ") + detail::describe_argument<A>(detail::call_parameter(call, k), shapes[k]), ++k), ...);
+    throw shape_error(msg + ": " + why);
+}
+
+//! Checks the arguments of the user-level call `Call` (a tag whose `text` names it and its
+//! parameters, "mse(pred, target)") against `Rule`: at compile time when every extent is static, else with the extents
+//! the arguments have now, throwing `shape_error` that names the call, each argument's shape and,
+//! for a leaf, its name. Skipped when some extent is not known yet (compile() checks every op
+//! again when it binds).
+template <class Call, auto Rule, class... A>
+constexpr void check_call(A const&... a) {
+    constexpr std::size_t n = sizeof...(A);
+    if constexpr ((A::static_shape.is_static() && ...)) {
+        if constexpr (Rule(std::array<shape, n>{A::static_shape...}) != nullptr) {
+            (void)sizeof(call_shape_mismatch<Call, A::static_shape...>);
+            static_assert(Rule(std::array<shape, n>{A::static_shape...}) == nullptr,
+                          "tapeless: static shapes do not fit this call (see call_shape_mismatch above)");
+        }
+    } else {
+        if (std::is_constant_evaluated()) return;
+        shape_result const r[] = {detail::runtime_shape(a)...};
+        std::array<shape, n> shapes{};
+        for (std::size_t k = 0; k < n; ++k) {
+            if (!r[k].ok()) return;
+            shapes[k] = r[k].value;
+        }
+        if (char const* why = Rule(shapes)) detail::throw_call_error<A...>(Call::text, shapes, why);
+    }
+}
+
+//! Rules shared by the user-level functions.
+namespace rules {
+//! Elementwise: each extent equal or 1.
+template <std::size_t N>
+constexpr char const* broadcast(std::array<shape, N> const& s) {
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+        return infer_shape(shape_rule::broadcast, s[K]...).error;
+    }(std::make_index_sequence<N>{});
+}
+//! Class labels: one per row of the first argument, in one column.
+constexpr char const* labels(std::array<shape, 2> const& s) {
+    if (s[1].cols != 1) return "class labels must be one column (one class index per row)";
+    if (s[1].rows != s[0].rows) return "one class label per row needed";
+    return nullptr;
+}
+//! The same with the labels first: (labels, like).
+constexpr char const* labels_first(std::array<shape, 2> const& s) { return labels({s[1], s[0]}); }
+//! An affine map x·w + b: b broadcasts to x·w's shape (usually one row of w's width).
+constexpr char const* affine(std::array<shape, 3> const& s) {
+    if (s[0].cols != s[1].rows) return "x's columns must equal w's rows";
+    if (!infer_shape(shape_rule::broadcast, shape{s[0].rows, s[1].cols}, s[2]).ok())
+        return "b does not broadcast to x·w's shape";
+    return nullptr;
+}
+} // namespace rules
+
+} // namespace tapeless::detail
+
+#endif
