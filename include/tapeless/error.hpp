@@ -19,6 +19,12 @@ struct shape_error : error {
     using error::error;
 };
 
+//! Values an operation cannot accept, e.g. "tapeless: class labels 'y': row 3 holds 17, not a
+//! class index in 0..9", or a non-finite value found by `step(tl::check_finite)`.
+struct value_error : error {
+    using error::error;
+};
+
 //! Leaves that cannot be bound as written, e.g. two different tensors under one name.
 struct binding_error : error {
     using error::error;

@@ -9,6 +9,7 @@
 #include "../graph/bind.hpp"
 #include "../tensor/tensor.hpp"
 #include "kernel.hpp"
+#include "label_check.hpp"
 #include "plan.hpp"
 #include "workspace.hpp"
 
@@ -45,6 +46,21 @@ T apply_op(std::size_t op, std::size_t n, T const* x) {
     }(Ops{});
     return r;
 }
+// " (after 'x' changed from 7x784 to 5x784)": which new extents made a re-bind fail.
+inline std::string describe_changes(std::span<std::string_view const> names, std::span<shape const> before,
+                                    std::span<shape const> after) {
+    std::string list;
+    for (std::size_t j = 0; j < names.size(); ++j) {
+        if (before[j] == after[j]) continue;
+        list += list.empty() ? " (after '" : ", '"; // appends: GCC 12 -Wrestrict false positive on `+`
+        list += names[j];
+        list += "' changed from ";
+        list += to_string(before[j]);
+        list += " to ";
+        list += to_string(after[j]);
+    }
+    return list.empty() ? list : list + ")";
+}
 } // namespace detail
 
 //! A loss and the gradients of `Wrt...`, planned once. Calling it recomputes everything from what
@@ -70,6 +86,7 @@ public:
         (void)std::initializer_list<int>{(check_wrt<Loss, Wrt>(), tapeless::collect(wrt, b_), 0)..., 0};
         bind(b_);
         bound_ = true;
+        check_labels();
     }
 
     //! One evaluation: the loss and every requested gradient, on every thread `num_threads()`
@@ -84,9 +101,15 @@ public:
     template <class Executor>
     void operator()(Executor const& ex) {
         if (!current()) refresh();
+        if (check_labels_) check_labels();
         if (split_) ex.reserve(); // a step of single-block kernels never touches the pool
         detail::run_plan<plan, value_type>(s_, ex);
     }
+
+    //! Whether each call first checks the class labels that `one_hot`/`cross_entropy` read (whole
+    //! numbers in 0..K-1, else `value_error` naming the leaf, row and value). On by default: one
+    //! pass over m labels, against the m x K work that reads them. `compile()` checks them anyway.
+    void check_labels(bool on) { check_labels_ = on; }
 
     //! The loss of the last call (a 1 x 1 expression).
     [[nodiscard]] value_type value() const {
@@ -121,6 +144,14 @@ private:
         return same;
     }
 
+    void check_labels() const {
+        for (detail::label_use const& u : detail::label_uses<plan>) {
+            shape s = s_.shapes[u.labels];
+            detail::check_labels(s_.ptr[u.labels], s.rows, s.cols, s_.shapes[u.like].cols,
+                                 leaf_names[leaf_slot[u.labels]]);
+        }
+    }
+
     // Re-reads the tensors behind the leaves and binds again: new runtime extents are checked by
     // every op's shape rule and throw `shape_error` before anything runs; an emptied (moved-from)
     // tensor throws `binding_error` naming its leaf. The workspace grows only if it must.
@@ -137,9 +168,17 @@ private:
             if (src.rows) b.shapes[j].rows = *src.rows;
             if (src.cols) b.shapes[j].cols = *src.cols;
         }
-        bind(b);
+        try {
+            bind(b);
+        } catch (shape_error const& e) {
+            throw shape_error(e.what() + changed_leaves(b));
+        }
         b_ = b;
         bound_ = true;
+    }
+
+    [[nodiscard]] std::string changed_leaves(bindings<value_type, leaves> const& b) const {
+        return detail::describe_changes(leaf_names, b_.shapes, b.shapes);
     }
 
     static constexpr auto leaf_names = []<class... Ns>(detail::type_list<Ns...>) {
@@ -204,6 +243,7 @@ private:
                 s_.imm[i] = detail::apply_op<typename plan::ops>(f.op, f.nreads, x);
             }
         }
+        if constexpr (sizeof...(Wrt) > 0) check_loss_shape(s_.shapes[root_index]);
         std::array<std::size_t, n> size{}, offset{};
         for (std::size_t i = 0; i < n; ++i) size[i] = s_.shapes[i].size();
         std::size_t total = detail::place_buffers<T>(size, plan::wanted, plan::first_write, plan::last_use, offset);
@@ -231,7 +271,7 @@ private:
     detail::aligned_ptr<value_type> workspace_, scratch_;
     std::size_t workspace_size_ = 0, capacity_ = 0, scratch_capacity_ = 0;
     bindings<value_type, leaves> b_;
-    bool bound_ = false, split_ = false;
+    bool bound_ = false, split_ = false, check_labels_ = true;
 };
 
 //! Plans `loss` and the gradients with respect to the leaves `wrt` once; see `compiled`.
