@@ -1,6 +1,6 @@
 // Tensors bound to a compiled step stay valid: assigning equal shapes copies in place, new storage
 // is followed, new runtime extents (a smaller last minibatch) are re-planned, a moved-from tensor
-// throws naming its leaf. Each step is compared with a freshly compiled one on the same values.
+// throws naming its leaf; one tensor may back several leaves. Each step is compared with a freshly compiled one on the same values.
 #include "support/gradcheck.hpp"
 #include "support/random.hpp"
 #include "support/seed.hpp"
@@ -110,6 +110,50 @@ BOOST_AUTO_TEST_CASE(static_tensors_follow_new_storage) {
     auto expected = tl::value_and_grad(tl::sum(A * tl::input<"b">(b)), A);
     BOOST_TEST(step.value() == std::get<0>(expected));
     BOOST_TEST(tl::test::relative_error(step.grad(A), std::get<1>(expected)) == 0.0);
+}
+
+// Aliasing, as defined: leaves only read, so one tensor may back several leaves, each its own
+// variable for differentiation; an optimizer refuses a gradient that shares its parameter's memory.
+BOOST_AUTO_TEST_CASE(one_tensor_under_two_names) {
+    tl::Tensor<double> t{{1, -2, 3}, {0.5, 4, -1}};
+    auto A = tl::param<"a">(t);
+    auto B = tl::param<"b">(t);
+    auto [value, ga, gb] = tl::value_and_grad(tl::sum(A * B), A, B);
+    auto [value2, g2] = tl::value_and_grad(tl::sum(A * A), A);
+    BOOST_TEST(value == value2);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        BOOST_TEST(ga.data()[i] == t.data()[i]); // ∂/∂a of Σ a⊙b is b, which holds t
+        BOOST_TEST(gb.data()[i] == t.data()[i]);
+        BOOST_TEST(g2.data()[i] == ga.data()[i] + gb.data()[i]); // the two names together: 2t
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_parameter_also_read_as_an_input) {
+    tl::Tensor<double> w{{1, -2}, {3, 0.5}};
+    auto W = tl::param<"w">(w);
+    auto V = tl::input<"v">(w); // the same storage, held constant
+    auto step = tl::compile(tl::sum(tl::square(W) * V), W);
+    step();
+    for (std::size_t i = 0; i < w.size(); ++i) BOOST_TEST(step.grad(W).data()[i] == 2 * w.data()[i] * w.data()[i]);
+    w = tl::Tensor<double>{{2, 2}, {2, 2}}; // equal shape: copied in place, both leaves see it
+    step();
+    BOOST_TEST(step.value() == 4 * 8.0);
+    for (std::size_t i = 0; i < w.size(); ++i) BOOST_TEST(step.grad(W).data()[i] == 8.0);
+}
+
+BOOST_AUTO_TEST_CASE(optimizer_refuses_a_gradient_sharing_its_parameter) {
+    tl::Tensor<float> w(4, 3, 1.0f), g(4, 3, 0.5f);
+    tl::optim::sgd<float> sgd({.lr = 0.1f});
+    tl::optim::adam<float> adam;
+    tl::TensorView<float> tail(w.data() + 3, 3, 3);      // rows 1..3 of w
+    tl::TensorView<float> head(w.data(), 3, 3);          // rows 0..2 of w
+    BOOST_CHECK_THROW(sgd.step(w, w), tl::binding_error);
+    BOOST_CHECK_THROW(sgd.step(head, tail), tl::binding_error);
+    BOOST_CHECK_THROW(adam.step(w, g, head, tail), tl::binding_error);
+    for (std::size_t i = 0; i < w.size(); ++i) BOOST_TEST(w.data()[i] == 1.0f); // nothing changed
+    tl::TensorView<float> first(w.data(), 1, 3), second(w.data() + 3, 1, 3); // adjacent, disjoint
+    BOOST_CHECK_NO_THROW(sgd.step(first, second));
+    BOOST_TEST(w(0, 0) == 1.0f - 0.1f * 1.0f);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

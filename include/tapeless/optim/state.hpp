@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <tuple>
@@ -66,14 +67,30 @@ auto gather(Args&... args) {
     }(std::make_index_sequence<sizeof...(Args) / 2>{});
 }
 
-//! Throws `shape_error` naming the optimizer and both shapes if a gradient does not fit its parameter.
+//! Throws `shape_error` naming the optimizer and both shapes if a gradient does not fit its
+//! parameter, and `binding_error` if a gradient shares memory with its parameter (the update reads
+//! the gradient while it writes the parameter: the result would depend on the order of the loop).
 template <class T>
 void check_shapes(char const* optimizer, std::span<pair_ref<T> const> pairs) {
-    for (std::size_t i = 0; i < pairs.size(); ++i)
-        if (pairs[i].param_shape != pairs[i].grad_shape)
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        pair_ref<T> const& p = pairs[i];
+        if (p.param_shape != p.grad_shape)
             throw shape_error(std::string("tapeless: ") + optimizer + ": pair " + std::to_string(i + 1) +
-                              ": parameter " + to_string(pairs[i].param_shape) + " but gradient " +
-                              to_string(pairs[i].grad_shape));
+                              ": parameter " + to_string(p.param_shape) + " but gradient " +
+                              to_string(p.grad_shape));
+        std::less<T const*> before;
+        T const* pb = p.param;
+        T const* pe = p.param + p.param_shape.size();
+        T const* ge = p.grad + p.grad_shape.size();
+        if (p.param_shape.size() && before(p.grad, pe) && before(pb, ge)) {
+            std::string msg = "tapeless: "; // appended, not `literal + string`: GCC 12 -Wrestrict false positive
+            msg += optimizer;
+            msg += ": pair ";
+            msg += std::to_string(i + 1);
+            msg += ": the gradient shares memory with its parameter";
+            throw binding_error(msg);
+        }
+    }
 }
 
 //! `K` buffers of state per parameter (momentum: 1, Adam: 2), zeroed, in one aligned block.
