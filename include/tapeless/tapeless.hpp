@@ -6,6 +6,7 @@
 
 #include "config.hpp"
 #include "error.hpp"
+#include "eval/check_finite.hpp"
 #include "eval/compile.hpp"
 #include "expr/functions.hpp"
 #include "expr/operators.hpp"

@@ -61,6 +61,8 @@ inline std::string describe_changes(std::span<std::string_view const> names, std
     }
     return list.empty() ? list : list + ")";
 }
+template <class Step>
+struct finite_checker; // check_finite.hpp
 } // namespace detail
 
 //! A loss and the gradients of `Wrt...`, planned once. Calling it recomputes everything from what
@@ -100,10 +102,14 @@ public:
     //! reductions are combined in block order whatever thread ran them.
     template <class Executor>
     void operator()(Executor const& ex) {
-        if (!current()) refresh();
-        if (check_labels_) check_labels();
+#ifdef TAPELESS_CHECK_FINITE
+        (void)ex;
+        detail::finite_checker<compiled>::run(*this);
+#else
+        prepare();
         if (split_) ex.reserve(); // a step of single-block kernels never touches the pool
         detail::run_plan<plan, value_type>(s_, ex);
+#endif
     }
 
     //! Whether each call first checks the class labels that `one_hot`/`cross_entropy` read (whole
@@ -132,6 +138,15 @@ public:
     [[nodiscard]] std::size_t workspace_size() const { return workspace_size_; }
 
 private:
+    template <class Step>
+    friend struct detail::finite_checker;
+
+    // What every call does first: follow the tensors behind the leaves, check the labels.
+    void prepare() {
+        if (!current()) refresh();
+        if (check_labels_) check_labels();
+    }
+
     // Whether every tensor behind a leaf has the storage and extents the plan was bound with.
     [[nodiscard]] bool current() const {
         bool same = bound_;
@@ -309,5 +324,9 @@ auto value_and_grad(Loss const& loss, Wrt const&... wrt) {
 }
 
 } // namespace tapeless
+
+#ifdef TAPELESS_CHECK_FINITE
+#include "check_finite.hpp"
+#endif
 
 #endif

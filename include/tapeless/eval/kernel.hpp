@@ -550,6 +550,18 @@ void run_plan(State& s, Ex const& ex) {
     }(std::make_index_sequence<Plan::a.ngroups>{});
 }
 
+//! The same on this thread, calling `after(g)` once kernel g has run: for tools that look at each
+//! kernel's results as they appear (`check_finite`). Instantiated only where such a tool is used.
+template <class Plan, class T, class State, class Ex, class After>
+void run_plan_each(State& s, Ex const& ex, After&& after) {
+    [&]<std::size_t... G>(std::index_sequence<G...>) {
+        (void)std::initializer_list<int>{(run_kernel<kernel_t<Plan, T, G>>(refs_of<Plan, G>(s), s.variant[G], s.part[G],
+                                                                         s.scratch, ex),
+                                          after(G), 0)...,
+                                         0};
+    }(std::make_index_sequence<Plan::a.ngroups>{});
+}
+
 //! Fixes each kernel's variant (loop shape, or product backend) and blocks for the bound shapes;
 //! returns the scratch the split kernels' partial results need, in elements.
 template <class Plan, class T, class State>

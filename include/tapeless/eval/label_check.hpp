@@ -56,6 +56,7 @@ inline constexpr auto label_uses = [] {
 // The shortest text that reads back as `v` ("17", "2.5", "nan").
 template <class T>
 std::string format_value(T v) {
+    if (std::isnan(v)) return "nan"; // whatever its sign bit
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     return std::string(buf, r.ptr);
