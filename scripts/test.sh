@@ -5,6 +5,7 @@
 #   3. build-cblas/  g++, CBLAS backend: the GEMM-heavy folders again (tests/eval, tests/models)
 #   4. build-clang/  clang++: the header self-containment test and every unit test
 #   5. build-tsan/   g++ -fsanitize=thread: the thread pool and executor tests (tests/eval/threads.cpp)
+#   6. build-asan/   clang++ -fsanitize=address,undefined: every unit test and the random-graph checks
 # Environment: TAPELESS_WERROR=ON|OFF (default OFF; .ci/run sets ON), TAPELESS_JOBS (default: nproc),
 #              TAPELESS_SKIP_APT=1 to skip step 1.
 set -euo pipefail
@@ -58,9 +59,10 @@ fi
 step "configure build-clang/ (clang++)"
 run cmake -S . -B build-clang -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
     -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_EXAMPLES=OFF -DTAPELESS_WERROR="$werror"
-# Every unit test and the header check, so both compilers build the whole library.
+# Every unit test, the header check and the compile-fail cases, so both compilers build the whole
+# library and both report each misuse with the message tests/fail expects.
 clang_targets=(tapeless.test.headers tapeless.tests)
-clang_regex='^tapeless\.test\.'
+clang_regex='^tapeless\.(test|fail)\.'
 step "build and test ${clang_targets[*]} with clang++"
 run cmake --build build-clang -j "$jobs" --target "${clang_targets[@]}"
 run ctest --test-dir build-clang --output-on-failure -j "$jobs" --no-tests=error -R "$clang_regex"
@@ -74,5 +76,22 @@ run cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_
 step "build and run tapeless.test.eval's threading suite under ThreadSanitizer"
 run cmake --build build-tsan -j "$jobs" --target tapeless.test.eval
 run env TSAN_OPTIONS="halt_on_error=1" OPENBLAS_NUM_THREADS=1 build-tsan/tests/tapeless.test.eval --run_test=eval_threads
+
+# Every unit test and the generated random-graph gradient checks under AddressSanitizer and
+# UndefinedBehaviorSanitizer, stopping at the first report. clang: it compiles the deep templates
+# faster than g++, and g++ already covers the other builds. -O1 keeps the build short and the
+# reports exact.
+step "configure build-asan/ (clang++ -fsanitize=address,undefined)"
+sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+run cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_CXX_FLAGS="$sanitize -O1" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-g1" \
+    -DCMAKE_EXE_LINKER_FLAGS="$sanitize" -DTAPELESS_RANDOM_TESTS=ON \
+    -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_EXAMPLES=OFF -DTAPELESS_WERROR="$werror"
+step "build and run every unit test and the random-graph checks under ASan + UBSan"
+asan_start=$SECONDS
+run cmake --build build-asan -j "$jobs" --target tapeless.tests
+run env ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" --no-tests=error -L unit
+echo "build-asan/ took $((SECONDS - asan_start)) s"
 
 step "all tests passed in $((SECONDS - start)) s"
