@@ -75,7 +75,7 @@ run cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_
     -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_EXAMPLES=OFF -DTAPELESS_WERROR="$werror"
 step "build and run tapeless.test.eval's threading suite under ThreadSanitizer"
 run cmake --build build-tsan -j "$jobs" --target tapeless.test.eval
-run env TSAN_OPTIONS="halt_on_error=1" OPENBLAS_NUM_THREADS=1 build-tsan/tests/tapeless.test.eval --run_test=eval_threads
+run env TSAN_OPTIONS="halt_on_error=1" OPENBLAS_NUM_THREADS=1 build-tsan/tests/tapeless.test.eval --run_test=eval_threads,eval_concurrent
 
 # Every unit test and the generated random-graph gradient checks under AddressSanitizer and
 # UndefinedBehaviorSanitizer, stopping at the first report. clang: it compiles the deep templates
