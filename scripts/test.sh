@@ -4,8 +4,10 @@
 #   2. build/        g++, portable GEMM backend: unit, headers, fail, package, example and bench tests
 #   3. build-cblas/  g++, CBLAS backend: the GEMM-heavy folders again (tests/eval, tests/models)
 #   4. build-clang/  clang++: the header self-containment test and every unit test
-#   5. build-tsan/   g++ -fsanitize=thread: the thread pool and executor tests (tests/eval/threads.cpp)
-#   6. build-asan/   clang++ -fsanitize=address,undefined: every unit test and the random-graph checks
+#   5. build-tsan/   g++ -fsanitize=thread: the thread pool, executors and concurrent steps
+#                    (tests/eval/threads.cpp, tests/eval/concurrent.cpp)
+#   6. build-asan/   clang++ -fsanitize=address,undefined: every unit test but the soak, and the
+#                    random-graph checks
 # Environment: TAPELESS_WERROR=ON|OFF (default OFF; .ci/run sets ON), TAPELESS_JOBS (default: nproc),
 #              TAPELESS_SKIP_APT=1 to skip step 1.
 set -euo pipefail
@@ -73,14 +75,14 @@ step "configure build-tsan/ (g++ -fsanitize=thread)"
 run cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++ \
     -DCMAKE_CXX_FLAGS="-fsanitize=thread -O1" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
     -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_EXAMPLES=OFF -DTAPELESS_WERROR="$werror"
-step "build and run tapeless.test.eval's threading suite under ThreadSanitizer"
+step "build and run tapeless.test.eval's threading suites under ThreadSanitizer"
 run cmake --build build-tsan -j "$jobs" --target tapeless.test.eval
 run env TSAN_OPTIONS="halt_on_error=1" OPENBLAS_NUM_THREADS=1 build-tsan/tests/tapeless.test.eval --run_test=eval_threads,eval_concurrent
 
 # Every unit test and the generated random-graph gradient checks under AddressSanitizer and
-# UndefinedBehaviorSanitizer, stopping at the first report. clang: it compiles the deep templates
-# faster than g++, and g++ already covers the other builds. -O1 keeps the build short and the
-# reports exact.
+# UndefinedBehaviorSanitizer, stopping at the first report (the soak's 100,000 steps run in build/).
+# clang: it compiles the deep templates faster than g++, and g++ already covers the other builds.
+# -O1 keeps the build short and the reports exact.
 step "configure build-asan/ (clang++ -fsanitize=address,undefined)"
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 run cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
@@ -91,7 +93,7 @@ step "build and run every unit test and the random-graph checks under ASan + UBS
 asan_start=$SECONDS
 run cmake --build build-asan -j "$jobs" --target tapeless.tests
 run env ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    ctest --test-dir build-asan --output-on-failure -j "$jobs" --no-tests=error -L unit
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" --no-tests=error -L unit -LE soak
 echo "build-asan/ took $((SECONDS - asan_start)) s"
 
 step "all tests passed in $((SECONDS - start)) s"
