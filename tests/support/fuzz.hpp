@@ -104,10 +104,10 @@ struct counts {
         other += o.other;
         return *this;
     }
-    [[nodiscard]] std::string summary() const {
+    [[nodiscard]] std::string summary(char const* rejection = "shape_error") const {
         std::ostringstream s;
-        s << inputs << " inputs, " << ok << " accepted, " << shape_errors << " rejected with shape_error, "
-          << binding_errors << " with binding_error";
+        s << inputs << " inputs, " << ok << " accepted, " << shape_errors << " rejected with " << rejection;
+        if (binding_errors) s << ", " << binding_errors << " with binding_error";
         if (other) s << ", " << other << " with other exceptions";
         return s.str();
     }
@@ -122,11 +122,13 @@ inline counts& total() {
 //! One test's tally: reports "fuzz <name>: N inputs, ..." and adds to the total when it ends.
 class tally {
 public:
-    explicit tally(std::string name) : name_(std::move(name)) {}
+    //! `rejection`: what the tested code throws for bad input, counted as `shape_errors`.
+    explicit tally(std::string name, char const* rejection = "shape_error")
+        : name_(std::move(name)), rejection_(rejection) {}
     tally(tally const&) = delete;
     tally& operator=(tally const&) = delete;
     ~tally() {
-        BOOST_TEST_MESSAGE("fuzz " << name_ << ": " << c_.summary());
+        BOOST_TEST_MESSAGE("fuzz " << name_ << ": " << c_.summary(rejection_));
         total() += c_;
     }
     //! Counts one input that ended as `o`.
@@ -144,6 +146,7 @@ public:
 
 private:
     std::string name_;
+    char const* rejection_;
     counts c_;
 };
 
