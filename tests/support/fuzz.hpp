@@ -128,6 +128,7 @@ public:
     tally(tally const&) = delete;
     tally& operator=(tally const&) = delete;
     ~tally() {
+        BOOST_TEST(c_.other == 0u, "fuzz " << name_ << ": inputs that ended in another exception");
         BOOST_TEST_MESSAGE("fuzz " << name_ << ": " << c_.summary(rejection_));
         total() += c_;
     }
