@@ -96,18 +96,21 @@ inline char const* to_string(outcome o) {
 //! Inputs tried and how they ended, per test and over the whole run.
 struct counts {
     std::size_t inputs = 0, ok = 0, shape_errors = 0, binding_errors = 0, other = 0;
+    std::size_t other_rejections = 0; //!< in the total: rejections of other code (the IDX reader's)
     counts& operator+=(counts const& o) {
         inputs += o.inputs;
         ok += o.ok;
         shape_errors += o.shape_errors;
         binding_errors += o.binding_errors;
         other += o.other;
+        other_rejections += o.other_rejections;
         return *this;
     }
     [[nodiscard]] std::string summary(char const* rejection = "shape_error") const {
         std::ostringstream s;
         s << inputs << " inputs, " << ok << " accepted, " << shape_errors << " rejected with " << rejection;
         if (binding_errors) s << ", " << binding_errors << " with binding_error";
+        if (other_rejections) s << ", " << other_rejections << " with the IDX reader's std::runtime_error";
         if (other) s << ", " << other << " with other exceptions";
         return s.str();
     }
@@ -130,7 +133,9 @@ public:
     ~tally() {
         BOOST_TEST(c_.other == 0u, "fuzz " << name_ << ": inputs that ended in another exception");
         BOOST_TEST_MESSAGE("fuzz " << name_ << ": " << c_.summary(rejection_));
-        total() += c_;
+        counts c = c_;
+        if (std::string(rejection_) != "shape_error") std::swap(c.shape_errors, c.other_rejections);
+        total() += c;
     }
     //! Counts one input that ended as `o`.
     void add(outcome o) {
