@@ -110,6 +110,27 @@ public:
         }
         if (got > 0)
             throw std::runtime_error("tapeless: corrupt file " + path_.string() + ": data after the last item");
+        // A gzip stream cut inside its trailer still yields every byte: zlib then reports the
+        // end of the file as unexpected (Z_BUF_ERROR) rather than failing the read.
+        int code = Z_OK;
+        char const* what = gzerror(file_, &code);
+        if (code != Z_OK)
+            throw std::runtime_error("tapeless: corrupt file " + path_.string() + ": " + what);
+    }
+
+    //! `n` bytes, read before they are stored: memory grows with the data actually present, so a
+    //! header that claims more (up to idx_max_count items) ends in "truncated", not in a huge
+    //! allocation.
+    std::vector<std::uint8_t> read_bytes(std::size_t n) {
+        constexpr std::size_t chunk = std::size_t{1} << 20;
+        std::vector<std::uint8_t> bytes;
+        bytes.reserve(n < (std::size_t{64} << 20) ? n : (std::size_t{64} << 20)); // a whole MNIST set
+        while (bytes.size() < n) {
+            std::size_t const have = bytes.size(), next = n - have < chunk ? n - have : chunk;
+            bytes.resize(have + next);
+            read(bytes.data() + have, next);
+        }
+        return bytes;
     }
 
     [[nodiscard]] std::string name() const { return path_.string(); }
@@ -135,8 +156,7 @@ inline std::vector<std::uint8_t> read_idx_labels(std::filesystem::path const& pa
         corrupt(f, "IDX label magic " + hex32(magic) + ", expected " + hex32(idx_labels_magic));
     std::uint32_t n = f.read_u32_be();
     if (n == 0 || n > idx_max_count) corrupt(f, "implausible label count " + std::to_string(n));
-    std::vector<std::uint8_t> labels(n);
-    f.read(labels.data(), labels.size());
+    std::vector<std::uint8_t> labels = f.read_bytes(n);
     f.expect_end();
     for (std::size_t i = 0; i < labels.size(); ++i)
         if (labels[i] > 9) corrupt(f, "label " + std::to_string(labels[i]) + " at index " + std::to_string(i));
@@ -154,15 +174,12 @@ inline Tensor<float> read_idx_images(std::filesystem::path const& path) {
     if (rows != image_side || cols != image_side)
         corrupt(f, "images are " + std::to_string(rows) + "x" + std::to_string(cols) + ", expected 28x28");
     constexpr std::size_t pixels = image_side * image_side;
-    Tensor<float> images(n, pixels);
-    // One image at a time: no second 47 MB buffer for the raw bytes of the training set.
-    std::array<std::uint8_t, pixels> raw{};
-    for (std::size_t i = 0; i < n; ++i) {
-        f.read(raw.data(), raw.size());
-        float* row = images.data() + i * pixels;
-        for (std::size_t j = 0; j < pixels; ++j) row[j] = static_cast<float>(raw[j]) * (1.0f / 255.0f);
-    }
+    // The raw bytes first (47 MB for the training set), the tensor only once they all arrived: a
+    // count of 2^24 in a short file must not allocate and zero 52 GB of floats before failing.
+    std::vector<std::uint8_t> const raw = f.read_bytes(std::size_t{n} * pixels);
     f.expect_end();
+    Tensor<float> images(n, pixels);
+    for (std::size_t k = 0; k < raw.size(); ++k) images.data()[k] = static_cast<float>(raw[k]) * (1.0f / 255.0f);
     return images;
 }
 

@@ -21,6 +21,8 @@ namespace detail {
 // count that work's allocations. constinit: usable from operator new before any dynamic init.
 inline constinit std::atomic<std::uint64_t> allocations{0};
 inline constinit std::atomic<std::uint64_t> deallocations{0};
+inline constinit std::atomic<std::uint64_t> largest{0};
+inline constinit std::atomic<std::uint64_t> limit{0};
 } // namespace detail
 
 //! Calls of any global operator new (every form) so far, in all threads.
@@ -31,6 +33,24 @@ inline constinit std::atomic<std::uint64_t> deallocations{0};
 [[nodiscard]] inline std::uint64_t deallocation_count() noexcept {
     return detail::deallocations.load(std::memory_order_relaxed);
 }
+
+//! The largest single allocation since the last `reset_largest_allocation()`, in bytes.
+[[nodiscard]] inline std::uint64_t largest_allocation() noexcept { return detail::largest.load(std::memory_order_relaxed); }
+inline void reset_largest_allocation() noexcept { detail::largest.store(0, std::memory_order_relaxed); }
+
+//! While alive, an allocation of more than `bytes` fails (std::bad_alloc) instead of reaching
+//! malloc: a test can show that a corrupt size is refused before anything that large is asked for,
+//! without risking the memory of the machine it runs on.
+class allocation_limit {
+public:
+    explicit allocation_limit(std::uint64_t bytes) noexcept : old_(detail::limit.exchange(bytes)) {}
+    allocation_limit(allocation_limit const&) = delete;
+    allocation_limit& operator=(allocation_limit const&) = delete;
+    ~allocation_limit() { detail::limit.store(old_); }
+
+private:
+    std::uint64_t old_;
+};
 
 //! Counts allocations from construction on:
 //!   { count_allocations c; step(); BOOST_TEST(c.count() == 0u); }
@@ -63,6 +83,9 @@ namespace tapeless::test::detail {
 // malloc with the standard new-handler loop: retry while a handler frees memory, else fail.
 inline void* counted_alloc(std::size_t size, std::size_t align) noexcept {
     allocations.fetch_add(1, std::memory_order_relaxed);
+    for (std::uint64_t l = largest.load(std::memory_order_relaxed); size > l;)
+        if (largest.compare_exchange_weak(l, size, std::memory_order_relaxed)) break;
+    if (std::uint64_t cap = limit.load(std::memory_order_relaxed); cap && size > cap) return nullptr;
     if (size == 0) size = 1; // new(0) must return a unique pointer
     for (;;) {
         void* p;
