@@ -81,13 +81,14 @@ inline std::size_t extent(rng& g) {
 inline std::size_t perturb(rng& g, std::size_t e, double p) { return chance(g, p) ? extent(g) : e; }
 
 //! How a call ended.
-enum class outcome { ok, shape_error, binding_error, other };
+enum class outcome { ok, shape_error, binding_error, value_error, other };
 
 inline char const* to_string(outcome o) {
     switch (o) {
     case outcome::ok: return "success";
     case outcome::shape_error: return "shape_error";
     case outcome::binding_error: return "binding_error";
+    case outcome::value_error: return "value_error";
     case outcome::other: return "another exception";
     }
     return "?";
@@ -95,13 +96,14 @@ inline char const* to_string(outcome o) {
 
 //! Inputs tried and how they ended, per test and over the whole run.
 struct counts {
-    std::size_t inputs = 0, ok = 0, shape_errors = 0, binding_errors = 0, other = 0;
+    std::size_t inputs = 0, ok = 0, shape_errors = 0, binding_errors = 0, value_errors = 0, other = 0;
     std::size_t other_rejections = 0; //!< in the total: rejections of other code (the IDX reader's)
     counts& operator+=(counts const& o) {
         inputs += o.inputs;
         ok += o.ok;
         shape_errors += o.shape_errors;
         binding_errors += o.binding_errors;
+        value_errors += o.value_errors;
         other += o.other;
         other_rejections += o.other_rejections;
         return *this;
@@ -110,6 +112,7 @@ struct counts {
         std::ostringstream s;
         s << inputs << " inputs, " << ok << " accepted, " << shape_errors << " rejected with " << rejection;
         if (binding_errors) s << ", " << binding_errors << " with binding_error";
+        if (value_errors) s << ", " << value_errors << " with value_error";
         if (other_rejections) s << ", " << other_rejections << " with the IDX reader's std::runtime_error";
         if (other) s << ", " << other << " with other exceptions";
         return s.str();
@@ -144,6 +147,7 @@ public:
         case outcome::ok: ++c_.ok; break;
         case outcome::shape_error: ++c_.shape_errors; break;
         case outcome::binding_error: ++c_.binding_errors; break;
+        case outcome::value_error: ++c_.value_errors; break;
         case outcome::other: ++c_.other; break;
         }
     }
@@ -157,7 +161,7 @@ private:
 };
 
 //! Runs `f`, classifying how it ended; `message` gets the exception's text. Any exception but
-//! tapeless's two runtime kinds is an error of the test (reported with `where`).
+//! tapeless's runtime kinds is an error of the test (reported with `where`).
 template <class F>
 outcome run(F&& f, std::string& message, std::string const& where) {
     try {
@@ -169,6 +173,9 @@ outcome run(F&& f, std::string& message, std::string const& where) {
     } catch (shape_error const& e) {
         message = e.what();
         return outcome::shape_error;
+    } catch (value_error const& e) {
+        message = e.what();
+        return outcome::value_error;
     } catch (std::exception const& e) {
         message = e.what();
     } catch (...) {

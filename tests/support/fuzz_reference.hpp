@@ -9,6 +9,7 @@
 #include <tapeless/tape/all.hpp>
 #include <tapeless/tensor/tensor.hpp>
 
+#include <cmath>
 #include <cstddef>
 #include <deque>
 #include <string>
@@ -16,9 +17,10 @@
 
 namespace tapeless::test::fuzz {
 
-//! The reference's shape rules refused: the library must throw shape_error.
+//! The reference's rules refused: the library must throw shape_error (value_error for values).
 struct rejected {
     std::string why;
+    bool values = false; //!< refused for values (class labels), not shapes: value_error
 };
 
 class reference;
@@ -129,8 +131,16 @@ ref one_hot(reference& r, L const& labels, ref like) {
         }
     return r.input(std::move(h));
 }
+//! cross_entropy's own rules: one label per row of the logits, each a class index in 0..n-1.
 template <class L>
 ref cross_entropy(reference& r, ref logits, L const& labels) {
+    tapeless::shape const s = logits.shape();
+    if (labels.cols() != 1 || labels.rows() != s.rows) throw rejected{"cross_entropy: labels must be rows x 1"};
+    for (std::size_t i = 0; i < labels.rows(); ++i) {
+        double const l = static_cast<double>(labels(i, 0));
+        if (!(l >= 0 && l < static_cast<double>(s.cols) && l == std::floor(l)))
+            throw rejected{"cross_entropy: label not a class index", true};
+    }
     ref h = one_hot(r, labels, logits);
     return neg(mean_cols(sum_rows(mul(log_softmax(logits), h))));
 }

@@ -326,7 +326,8 @@ struct loop_kernel {
         shape d = domain(r);
         std::size_t const i0 = b * p.extent, rows = d.rows - i0 < p.extent ? d.rows - i0 : p.extent;
         frame f = prepare(r, d);
-        for (std::size_t c = 0; c < nc; ++c) f.base[c] += i0 * f.rs[c];
+        for (std::size_t c = 0; c < nc; ++c) // entries that load nothing (column indices) have no base
+            if (f.base[c]) f.base[c] += i0 * f.rs[c];
         T* partial = scratch + p.scratch + b * p.stride;
         for (std::size_t m = 0; m < nm; ++m) {
             if (across_rows(r, d, m)) {

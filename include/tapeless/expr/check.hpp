@@ -9,6 +9,7 @@
 #include "node.hpp"
 
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -52,24 +53,34 @@ inline std::string_view call_parameter(std::string_view call, std::size_t k) {
     return call.substr(b, call.find_first_of(",)", b) - b);
 }
 
+//! A leaf's name, empty for any other expression.
 template <class E>
-std::string describe_argument(std::string_view param, shape s) {
-    std::string d(param);
-    if constexpr (is_leaf_v<E>) {
-        d += " '";
-        d += E::name.view();
-        d += "'";
-    }
-    return d + " is " + tapeless::to_string(s);
+constexpr std::string_view leaf_name_of() {
+    if constexpr (is_leaf_v<E>) return E::name.view();
+    else return {};
 }
 
-template <class... A>
-[[noreturn]] void throw_call_error(std::string_view call, std::array<shape, sizeof...(A)> const& shapes,
-                                   char const* why) {
-    std::string msg = "tapeless: " + std::string(call) + ":";
-    std::size_t k = 0;
-    ((msg += (k ? ", " : " ") + detail::describe_argument<A>(detail::call_parameter(call, k), shapes[k]), ++k), ...);
-    throw shape_error(msg + ": " + why);
+//! "tapeless: mse(pred, target): pred is 7x3, target 'y' is 7x2: <why>". One function for every
+//! call, so each checked call instantiates no string code of its own.
+[[noreturn]] inline void throw_call_error(std::string_view call, std::span<std::string_view const> leaves,
+                                          std::span<shape const> shapes, char const* why) {
+    std::string msg = "tapeless: ";
+    msg += call;
+    msg += ":";
+    for (std::size_t k = 0; k < shapes.size(); ++k) {
+        msg += k ? ", " : " ";
+        msg += detail::call_parameter(call, k);
+        if (!leaves[k].empty()) {
+            msg += " '";
+            msg += leaves[k];
+            msg += "'";
+        }
+        msg += " is ";
+        msg += tapeless::to_string(shapes[k]);
+    }
+    msg += ": ";
+    msg += why;
+    throw shape_error(msg);
 }
 
 //! Checks the arguments of the user-level call `Call` (a tag whose `text` names it and its
@@ -94,7 +105,10 @@ constexpr void check_call(A const&... a) {
             if (!r[k].ok()) return;
             shapes[k] = r[k].value;
         }
-        if (char const* why = Rule(shapes)) detail::throw_call_error<A...>(Call::text, shapes, why);
+        if (char const* why = Rule(shapes)) {
+            constexpr std::array<std::string_view, n> leaves{detail::leaf_name_of<A>()...};
+            detail::throw_call_error(Call::text, leaves, shapes, why);
+        }
     }
 }
 

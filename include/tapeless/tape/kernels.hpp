@@ -269,12 +269,13 @@ void binary_backward_kernel(extents e, operand<T> a, operand<T> b, T const* y, T
 }
 
 //! Adds operand W's adjoint contribution into `d`, storing instead when `!has_grad` (then marks it).
-//! A destination whose rows are broadcast is written by every row, so it is zeroed first.
+//! A destination whose rows are broadcast is written by every row (or by none, when the result
+//! has no rows), so it is zeroed first.
 template <class B, int W, class T>
 void binary_backward(extents e, operand<T> a, operand<T> b, T const* y, T const* g, T* d, std::size_t dsize,
                      bool& has_grad) {
     operand<T> const& self = W == 0 ? a : b;
-    if (!has_grad && self.rs == 0 && e.R > 1) {
+    if (!has_grad && self.rs == 0 && e.R != 1) {
         std::fill_n(d, dsize, T(0));
         has_grad = true;
     }

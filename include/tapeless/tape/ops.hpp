@@ -157,7 +157,10 @@ struct recorder {
         n.cols = op == op_code::sum_rows || op == op_code::sum_all ? 1 : s.cols;
         n.needs_grad = s.needs_grad;
         n.in[0] = x.id_;
-        n.s0 = mean ? T(1) / static_cast<T>(s.size() / n.size()) : T(1);
+        // Elements per output: counted from the extents, so an empty input gives 1/0 (a NaN mean, as
+        // the compiled mean), not an integer division by zero.
+        std::size_t const count = op == op_code::sum_all ? s.size() : op == op_code::sum_rows ? s.cols : s.rows;
+        n.s0 = mean ? T(1) / static_cast<T>(count) : T(1);
         T* y = t.arena_.template allocate<T>(n.size());
         if (op == op_code::sum_all) y[0] = n.s0 * reduce_sum<T>(s.size(), [&](std::size_t k) { return xv[k]; });
         else if (op == op_code::sum_rows) sum_rows_forward(s.rows, s.cols, xv, y, n.s0);

@@ -6,6 +6,7 @@
 #include "../config.hpp"
 
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <new>
 
@@ -25,6 +26,7 @@ using aligned_ptr = std::unique_ptr<T[], aligned_delete>;
 template <class T>
 aligned_ptr<T> allocate_aligned(std::size_t n) {
     constexpr std::size_t a = TAPELESS_CONFIG_ALIGNMENT;
+    if (n > (std::numeric_limits<std::size_t>::max() - a) / sizeof(T)) throw std::bad_array_new_length();
     std::size_t bytes = (n * sizeof(T) + a - 1) / a * a;
     if (bytes == 0) bytes = a;
     auto* p = static_cast<T*>(::operator new(bytes, std::align_val_t{a}));

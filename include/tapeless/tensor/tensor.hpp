@@ -12,6 +12,7 @@
 #include <concepts>
 #include <cstddef>
 #include <initializer_list>
+#include <limits>
 #include <utility>
 
 namespace tapeless {
@@ -44,6 +45,11 @@ struct extents_holder {
         if ((R != dynamic && r != R) || (C != dynamic && c != C))
             throw shape_error(std::string("tapeless: tensor: shape ") + to_string({r, c}) +
                               " does not fit static shape " + to_string({R, C}));
+        // rows * cols must count the elements: a wrapped product would make size() small while
+        // rows() stays huge, and any loop over rows would run off the storage.
+        if (r != 0 && c > std::numeric_limits<std::size_t>::max() / r)
+            throw shape_error(std::string("tapeless: tensor: shape ") + to_string({r, c}) +
+                              " has more elements than a size_t counts");
     }
     [[nodiscard]] constexpr std::size_t rows() const { return rows_.get(); }
     [[nodiscard]] constexpr std::size_t cols() const { return cols_.get(); }
