@@ -263,4 +263,22 @@ BOOST_AUTO_TEST_CASE(errors_and_gradient_semantics) {
     BOOST_CHECK_THROW((void)tp::var<double>{}.value(), tl::error);
 }
 
+// Empty operands: an operand broadcast into an empty result gets a zero gradient (it was left
+// unwritten), and the mean of nothing is NaN, not an integer division by zero.
+BOOST_AUTO_TEST_CASE(empty_operands) {
+    tl::tape::tape<double> t;
+    tl::Tensor<double> a(0, 2), b(1, 2, 5.0), x(0, 3);
+    auto A = t.param(a.view()), B = t.param(b.view());
+    t.backward(tl::tape::sum(A * B));
+    auto gb = t.grad(B);
+    BOOST_TEST(gb(0, 0) == 0.0);
+    BOOST_TEST(gb(0, 1) == 0.0);
+    t.clear();
+    auto X = t.input(x.view());
+    BOOST_TEST(tl::tape::mean_rows(X).shape().rows == 0u);
+    auto m = tl::tape::mean_cols(X).value();
+    BOOST_TEST(m.cols() == 3u);
+    BOOST_TEST(std::isnan(m(0, 0)));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
