@@ -46,6 +46,27 @@ T apply_op(std::size_t op, std::size_t n, T const* x) {
     }(Ops{});
     return r;
 }
+// "tapeless: matmul: shapes 64x784 ('x') and 748x50 ('w'): inner extents differ": an op whose
+// arguments' runtime extents do not fit, naming the arguments that are leaves.
+[[noreturn]] inline void throw_op_error(char const* op, std::span<shape const> args,
+                                        std::span<std::string_view const> leaves, char const* why) {
+    std::string msg = "tapeless: "; // appends: GCC 12 -Wrestrict false positive on `+`
+    msg += op;
+    msg += ": shapes";
+    for (std::size_t k = 0; k < args.size(); ++k) {
+        msg += k ? " and " : " ";
+        msg += to_string(args[k]);
+        if (!leaves[k].empty()) {
+            msg += " ('";
+            msg += leaves[k];
+            msg += "')";
+        }
+    }
+    msg += ": ";
+    msg += why;
+    throw shape_error(msg);
+}
+
 // " (after 'x' changed from 7x784 to 5x784)": which new extents made a re-bind fail.
 inline std::string describe_changes(std::span<std::string_view const> names, std::span<shape const> before,
                                     std::span<shape const> after) {
@@ -240,12 +261,10 @@ private:
                              : f.nargs == 2 ? infer_shape(f.rule, args[0], args[1])
                                             : infer_shape(f.rule, args[0], args[1], args[2]);
             if (!r.ok()) {
-                std::string msg = std::string("tapeless: ") + f.name + ": shapes";
-                for (std::size_t k = 0; k < f.nargs; ++k) {
-                    msg += k ? " and " : " "; // appended, not `literal + string`: GCC 12 -Wrestrict false positive
-                    msg += to_string(args[k]);
-                }
-                throw shape_error(msg + ": " + r.error);
+                std::string_view names[detail::max_arity];
+                for (std::size_t k = 0; k < f.nargs; ++k)
+                    if (plan::info[f.arg[k]].cat == detail::category::leaf) names[k] = leaf_names[leaf_slot[f.arg[k]]];
+                detail::throw_op_error(f.name, {args, f.nargs}, {names, f.nargs}, r.error);
             }
             s_.shapes[i] = r.value;
             if (f.counts) {
