@@ -1,5 +1,6 @@
 // check_finite(step): the first NaN or infinity, named by the expression that computed it and the
 // pass it belongs to; a finite step computes the same bits as step().
+#include "support/message.hpp"
 #include "support/seed.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -10,12 +11,7 @@
 
 namespace tl = tapeless;
 
-namespace {
-bool message_is(tl::error const& e, std::string const& expected) {
-    BOOST_TEST_MESSAGE(e.what());
-    return std::string(e.what()) == expected;
-}
-} // namespace
+using tl::test::message_is;
 
 BOOST_AUTO_TEST_SUITE(eval_check_finite)
 

@@ -1,6 +1,7 @@
 // Bad input at run time: a tapeless exception naming what the user wrote (the call, its arguments'
 // shapes, the leaves' names), thrown when the expression is built or bound, before anything is
 // computed or written.
+#include "support/message.hpp"
 #include "support/seed.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -10,12 +11,7 @@
 
 namespace tl = tapeless;
 
-namespace {
-bool message_is(tl::error const& e, std::string const& expected) {
-    BOOST_TEST_MESSAGE(e.what());
-    return std::string(e.what()) == expected;
-}
-} // namespace
+using tl::test::message_is;
 
 BOOST_AUTO_TEST_SUITE(eval_errors)
 
