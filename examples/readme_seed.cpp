@@ -26,6 +26,7 @@ int main() {
 
     // One shot: the loss and one tensor per leaf.
     auto [value, gw1, gb1, gw2, gb2] = tl::value_and_grad(loss, W1, B1, W2, B2);
+    std::cerr << "loss " << value << ", dloss/dw1 is " << gw1.rows() << "x" << gw1.cols() << "\n";
 
     // Or plan once and step many times: the workspace is allocated here, a step allocates nothing
     // and reads whatever x, y, w1, ... hold when it runs.
@@ -33,11 +34,10 @@ int main() {
     for (int batch = 0; batch < 3; ++batch) {
         /* fill x and y */
         step();
-        float l = step.value();
+        std::cerr << "batch " << batch << ": loss " << step.value() << "\n";
         auto g = step.grad(W1);                              // a view of the workspace
         for (std::size_t i = 0; i < w1.size(); ++i) w1.data()[i] -= 0.01f * g.data()[i];
         /* ... b1, w2, b2 */
-        (void)l;
     }
     std::cout << tl::describe(step);                         // the kernels the compiler planned
 }
