@@ -1,7 +1,7 @@
 //! @file Defines the seed network exactly as README.md shows it: one expression, trained by a compiled step.
 // SPDX-License-Identifier: BSL-1.0
 //
-// README.md's C++ block is the region between the two `//! [seed]` lines (tapeless.docs.snippets
+// README.md's C++ block is the region between the two "seed" markers below (tapeless.docs.snippets
 // compares them), and README's plan listing is what this program prints (the same test runs it).
 //! [seed]
 #include <tapeless/tapeless.hpp>
