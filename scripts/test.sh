@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite in one command, on a fresh Debian 12 (as root, or with sudo):
 #   1. install the build dependencies (apt)
-#   2. build/        g++, portable GEMM backend: unit, headers, fail, package, example and bench tests
+#   2. build/        g++, portable GEMM backend: unit, headers, fail, package, example, bench and
+#                    docs tests, then the API reference (tapeless.docs)
 #   3. build-cblas/  g++, CBLAS backend: the GEMM-heavy folders again (tests/eval, tests/models)
 #   4. build-clang/  clang++: the header self-containment test and every unit test
 #   5. build-tsan/   g++ -fsanitize=thread: the thread pool, executors and concurrent steps
@@ -29,7 +30,7 @@ if [[ "${TAPELESS_SKIP_APT:-0}" != 1 ]]; then
     run "${sudo[@]}" apt-get update
     run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake ninja-build g++ clang libboost-dev libboost-test-dev libopenblas-dev libbenchmark-dev \
-        zlib1g-dev
+        zlib1g-dev doxygen
 fi
 
 # Folders whose tests go through GEMM, rerun with the other backend and compiler.
@@ -47,6 +48,8 @@ run cmake --build build -j "$jobs"
 echo "build/ took $((SECONDS - build_start)) s"
 step "test build/"
 run ctest --test-dir build --output-on-failure -j "$jobs"
+step "API reference: Doxygen over include/tapeless/, any warning fails"
+run cmake --build build --target tapeless.docs
 
 if (( ${#gemm_folders[@]} )); then
     step "configure build-cblas/ (g++, CBLAS GEMM backend)"

@@ -1,5 +1,8 @@
 //! @file The umbrella header: everything a user needs to write expressions, differentiate them
 //! and train (all of tapeless but the runtime tape, `tapeless/tape/all.hpp`).
+//!
+//! The seed network, trained by a compiled step (examples/readme_seed.cpp):
+//! @snippet readme_seed.cpp seed
 // SPDX-License-Identifier: BSL-1.0
 #ifndef TAPELESS_TAPELESS_HPP
 #define TAPELESS_TAPELESS_HPP

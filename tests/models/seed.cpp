@@ -1,6 +1,6 @@
-// The seed network of backpropagation-explained.md, end to end: tapeless against the seed's closed
-// forms (an independent oracle) and against central finite differences, in double and float, with
-// runtime and static extents.
+// The seed network, relu(x·w1 + b1)·w2 + b2 under mean squared error, end to end: tapeless against
+// the gradients' closed forms (an independent oracle, support/seed_reference.hpp) and against
+// central finite differences, in double and float, with runtime and static extents.
 #include "support/gradcheck.hpp"
 #include "support/random.hpp"
 #include "support/seed_reference.hpp"

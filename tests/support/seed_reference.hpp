@@ -18,11 +18,11 @@ struct seed_gradients {
 };
 
 //! loss = mse(lin(relu(lin(x, w1, b1)), w2, b2), y) for x: N x D, y: N x O, w1: D x H, b1: 1 x H,
-//! w2: H x O, b2: 1 x O, and its gradients, from the closed forms at the end of the seed document
-//! (backpropagation-explained.md), written per sample i and per hidden unit j with plain loops:
+//! w2: H x O, b2: 1 x O, and its gradients, from their closed forms (below),
+//! written per sample i and per hidden unit j with plain loops:
 //!
 //!   u1_ij = sum_d x_id w1_dj + b1_j                      (pre-activation)
-//!   e_io  = sum_j max(0, u1_ij) w2_jo + b2_o - y_io      (the document's "error" e_i)
+//!   e_io  = sum_j max(0, u1_ij) w2_jo + b2_o - y_io      (the error of sample i, output o)
 //!   MSE   = 1/(N O) sum_i sum_o e_io^2
 //!   dMSE/dw2_jo = 2/(N O) sum_i e_io max(0, u1_ij)
 //!   dMSE/db2_o  = 2/(N O) sum_i e_io
@@ -30,8 +30,8 @@ struct seed_gradients {
 //!   and per hidden unit; u1_ij <= 0 contributes 0), with g_ij = 2/(N O) sum_o e_io w2_jo:
 //!   dMSE/dw1_dj += g_ij x_id,   dMSE/db1_j += g_ij,   dMSE/dx_id += g_ij w1_dj.
 //!
-//! The mean runs over all N·O elements of the output; with O = 1 (the seed) that is the document's
-//! 1/N. An oracle: no GEMM, no code shared with the library, nothing clever.
+//! The mean runs over all N·O elements of the output; with O = 1 (the seed) that is 1/N.
+//! An oracle: no GEMM, no code shared with the library, nothing clever.
 inline seed_gradients seed_reference(Tensor<double> const& x, Tensor<double> const& y, Tensor<double> const& w1,
                                      Tensor<double> const& b1, Tensor<double> const& w2,
                                      Tensor<double> const& b2) {

@@ -117,7 +117,7 @@ struct shape<node<Op, A...>> {
 };
 } // namespace detail
 
-//! The symbolic shape of E: `::rows` and `::cols` name its extents.
+//! The symbolic shape of E: its members `rows` and `cols` name its extents.
 template <class E>
 using shape_t = typename detail::shape<E>::type;
 

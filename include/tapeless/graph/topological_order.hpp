@@ -12,7 +12,7 @@ namespace detail {
 // One depth-first walk threading the list of visited types: a node already listed is not entered
 // again, so the walk is linear in edges and builds one list per node visited. Equal types are
 // equal subexpressions, so listing each type once is common-subexpression elimination.
-// (Merging a list per node instead costs time cubic in graph size: measured, RESULTS.md.)
+// (Merging a list per node instead costs time cubic in graph size: measured in commit 8abead9.)
 template <class Visited, class E, bool Seen = contains_v<E, Visited>>
 struct visit {
     using type = Visited; // seen before

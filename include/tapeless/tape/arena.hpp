@@ -17,8 +17,8 @@ namespace tapeless::tape {
 //! Aligned bump allocation from chunks that never move, so every pointer handed out stays valid
 //! until `reset()`. A step that outgrows the current chunk chains another; `reset()` then replaces
 //! all chunks by one that holds the whole step, so from the second step of a fixed-shape loop on,
-//! recording allocates nothing (DESIGN.md: per-step heap temporaries are slow on glibc, which
-//! returns large freed blocks to the OS and faults them in again).
+//! recording allocates nothing (per-step heap temporaries are slow on glibc, which returns large
+//! freed blocks to the OS and faults them in again: docs/architecture.md).
 class arena {
 public:
     static constexpr std::size_t alignment = TAPELESS_CONFIG_ALIGNMENT;
