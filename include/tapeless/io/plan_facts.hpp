@@ -89,14 +89,15 @@ std::vector<kernel_cost> kernel_costs(Step const& step) {
     return out;
 }
 
-//! Each node's role as an output of the step: "loss" for the root, "∂loss/∂w" for the gradient
-//! of w (both, comma-separated, if one value is several), empty for the rest.
+//! Each node's role as an output of the step: "loss" for the root ("result" when nothing is
+//! differentiated), "∂loss/∂w" for the gradient of w (comma-separated if one value is several),
+//! empty for the rest.
 template <class Step>
 std::array<std::string, Step::plan::size> output_names(Step const&) {
     using nodes = typename Step::plan::nodes;
     std::array<std::string, Step::plan::size> r{};
     auto mark = [&](std::size_t i, std::string const& what) { r[i] += r[i].empty() ? what : ", " + what; };
-    mark(index_of_v<typename Step::root_type, nodes>, "loss");
+    mark(index_of_v<typename Step::root_type, nodes>, Step::wrt::size ? "loss" : "result");
     [&]<class... W>(type_list<W...>) {
         (void)std::initializer_list<int>{
             (mark(index_of_v<typename Step::template gradient_type<W>, nodes>, "∂loss/∂" + std::string(W::name.view())),
