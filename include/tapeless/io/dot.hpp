@@ -45,67 +45,83 @@ inline std::string dot_shorten(std::string const& s, std::size_t max = 48) {
     return s;
 }
 
-//! The DOT attributes of a leaf: parameters are boxes, inputs ellipses, scalars and constants plain.
-template <class N>
-std::string leaf_style() {
-    if constexpr (is_param_v<N>) return "shape=box, style=filled, fillcolor=\"#cfe2f3\"";
-    else if constexpr (is_leaf_v<N>) return "shape=ellipse, style=filled, fillcolor=\"#eeeeee\"";
-    else return "shape=plaintext";
-}
-
 inline constexpr char const* graph_header =
     "digraph tapeless {\n  graph [charset=\"UTF-8\", fontname=\"Helvetica\", rankdir=TB];\n"
     "  node [fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9];\n";
 
-//! One node's statement: id, label, tooltip, leaf style or op style.
-template <class N>
-std::string dot_node(std::size_t i, std::string const& name, std::string const& output, bool backward) {
-    std::string label;
-    if constexpr (is_node_v<N>) label = op_label(N::op::name);
-    else label = name;
-    std::string s = "    n" + std::to_string(i) + " [label=" +
-                    dot_quote(output.empty() ? label : output + "\n" + label) + ", tooltip=" + dot_quote(name);
-    if constexpr (is_node_v<N>)
-        s += backward ? ", shape=ellipse, style=filled, fillcolor=\"#fde9d9\"" : ", shape=ellipse";
-    else s += ", " + leaf_style<N>();
-    if (!output.empty()) s += ", peripheries=2";
-    return s + "];\n";
+//! The DOT attributes of a leaf: parameters are boxes, inputs ellipses, scalars and constants plain.
+inline char const* leaf_style(bool param, bool tensor) {
+    return param    ? "shape=box, style=filled, fillcolor=\"#cfe2f3\""
+           : tensor ? "shape=ellipse, style=filled, fillcolor=\"#eeeeee\""
+                    : "shape=plaintext";
 }
 
-//! Argument -> consumer edges of node i; an argument read for its shape only is dashed.
-template <class N, class All>
-std::string dot_edges(std::size_t i, bool backward) {
-    std::string s;
-    if constexpr (is_node_v<N>)
+//! What the graph shows of one node, as plain data: the text is then written by one function for
+//! every graph, not one per node type (compile time).
+struct dot_facts {
+    bool op = false, param = false, tensor = false; // an op node; a param leaf; a named leaf
+    bool backward = false;
+    char const* op_name = "";
+    std::size_t nargs = 0;
+    std::size_t arg[max_arity]{};
+    bool reads[max_arity]{};
+};
+
+template <class N, class All, class Fwd>
+constexpr dot_facts dot_facts_of() {
+    dot_facts f;
+    f.param = is_param_v<N>;
+    f.tensor = is_leaf_v<N>;
+    f.backward = index_of_v<N, Fwd> == npos;
+    if constexpr (is_node_v<N>) {
+        f.op = true;
+        f.op_name = N::op::name;
+        f.nargs = N::arity;
         [&]<std::size_t... K>(std::index_sequence<K...>) {
-            ((s += "  n" + std::to_string(index_of_v<arg_t<K, N>, All>) + " -> n" + std::to_string(i) +
-                   (!N::op::reads(K) ? " [style=dashed]" : backward ? " [color=\"#c0504d\"]" : "") + ";\n"),
-             ...);
+            ((f.arg[K] = index_of_v<arg_t<K, N>, All>, f.reads[K] = N::op::reads(K)), ...);
         }(std::make_index_sequence<N::arity>{});
-    return s;
+    }
+    return f;
 }
 
-//! The graph of the nodes `All`, those not in `Fwd` drawn as the backward cluster; `outputs[i]`
-//! labels node i as an output ("∂loss/∂w1"), when not empty.
-template <class Fwd, class... Ns>
-std::string graph_dot(type_list<Ns...> all, std::array<std::string, sizeof...(Ns)> const& outputs) {
-    auto names = display_names(all);
-    constexpr std::array<bool, sizeof...(Ns)> backward{(index_of_v<Ns, Fwd> == npos)...};
-    constexpr bool two = any_of({(index_of_v<Ns, Fwd> == npos)...});
-    // Tables of per-type functions, not folds: clang caps a fold at 256 operands (deep networks).
-    constexpr std::array node_fns{&dot_node<Ns>...};
-    constexpr std::array edge_fns{&dot_edges<Ns, type_list<Ns...>>...};
+//! The graph text: node i from facts[i], labelled by names[i] (op nodes by their op, the name as
+//! tooltip) and marked as an output when outputs[i] is not empty. Backward nodes, if any, form a
+//! cluster of their own; an argument read for its shape only is a dashed edge.
+inline std::string graph_text(dot_facts const* facts, std::string const* names, std::string const* outputs,
+                              std::size_t n) {
+    bool two = false;
+    for (std::size_t i = 0; i < n; ++i) two = two || facts[i].backward;
     std::string out = graph_header;
     for (int part = 0; part < (two ? 2 : 1); ++part) {
         if (two)
             out += part == 0 ? "  subgraph cluster_forward {\n    label=\"forward\"; color=\"#4a6fa5\";\n"
                              : "  subgraph cluster_backward {\n    label=\"backward (derived)\"; color=\"#c0504d\";\n";
-        for (std::size_t i = 0; i < sizeof...(Ns); ++i)
-            if (backward[i] == (part == 1)) out += node_fns[i](i, names[i], outputs[i], backward[i]);
+        for (std::size_t i = 0; i < n; ++i) {
+            dot_facts const& f = facts[i];
+            if (f.backward != (part == 1)) continue;
+            std::string label = f.op ? std::string(op_label(f.op_name)) : names[i];
+            out += "    n" + std::to_string(i) + " [label=" +
+                   dot_quote(outputs[i].empty() ? label : outputs[i] + "\n" + label) + ", tooltip=" + dot_quote(names[i]);
+            if (f.op) out += f.backward ? ", shape=ellipse, style=filled, fillcolor=\"#fde9d9\"" : ", shape=ellipse";
+            else out += std::string(", ") + leaf_style(f.param, f.tensor);
+            if (!outputs[i].empty()) out += ", peripheries=2";
+            out += "];\n";
+        }
         if (two) out += "  }\n";
     }
-    for (std::size_t i = 0; i < sizeof...(Ns); ++i) out += edge_fns[i](i, backward[i]);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < facts[i].nargs; ++k)
+            out += "  n" + std::to_string(facts[i].arg[k]) + " -> n" + std::to_string(i) +
+                   (!facts[i].reads[k] ? " [style=dashed]" : facts[i].backward ? " [color=\"#c0504d\"]" : "") + ";\n";
     return out + "}\n";
+}
+
+//! The graph of the nodes `All`, those not in `Fwd` drawn as the backward cluster.
+template <class Fwd, class... Ns>
+std::string graph_dot(type_list<Ns...> all, std::array<std::string, sizeof...(Ns)> const& outputs) {
+    static constexpr std::array<dot_facts, sizeof...(Ns)> facts{dot_facts_of<Ns, type_list<Ns...>, Fwd>()...};
+    auto names = display_names(all);
+    return graph_text(facts.data(), names.data(), outputs.data(), sizeof...(Ns));
 }
 } // namespace detail
 
