@@ -26,15 +26,8 @@ inline std::string cell(std::string const& s, std::size_t width, bool left = fal
     return left ? s + pad : pad + s;
 }
 
-// "C = Aᵀ·B": a GEMM's transpose flags.
-inline std::string gemm_formula(bool ta, bool tb) {
-    return std::string("C = A") + (ta ? "ᵀ" : "") + "·B" + (tb ? "ᵀ" : "");
-}
-
-// Kernel numbers as `check_finite` prints them: 1 for the first; 0 is bind time, before any runs.
-inline std::string kernel_number(std::size_t g) {
-    return g == npos ? "end" : std::to_string(g + 1);
-}
+// A buffer's last reader as `check_finite` numbers kernels (from 1); "end" for outputs.
+inline std::string last_reader(std::size_t g) { return g == npos ? "end" : std::to_string(g + 1); }
 } // namespace detail
 
 //! The plan of the compiled step `step` at the extents it is bound with, as a table:
@@ -104,7 +97,7 @@ std::string explain(Step const& step) {
         out += cell(detail::extents(shapes[i].rows, shapes[i].cols), 12) + cell(alias ? "-" : std::to_string(bytes), 12) +
                cell(std::to_string(step.workspace_offset(i)), 10) +
                cell(std::to_string(plan::first_write[i] + (plan::info[i].cat != detail::category::immediate)) +
-                        " .. " + detail::kernel_number(plan::last_use[i]),
+                        " .. " + detail::last_reader(plan::last_use[i]),
                     12) +
                "  " + value(i) + (alias ? "  (shares the buffer of " + names[plan::alias_of[i]] + ")" : "") + "\n";
     }

@@ -6,7 +6,6 @@
 #define TAPELESS_IO_PLAN_DOT_HPP
 
 #include "dot.hpp"
-#include "explain.hpp"
 #include "plan_facts.hpp"
 
 #include <array>

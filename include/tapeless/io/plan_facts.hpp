@@ -106,6 +106,11 @@ std::array<std::string, Step::plan::size> output_names(Step const&) {
     return r;
 }
 
+//! "C = Aᵀ·B": a GEMM's transpose flags as the reports print them.
+inline std::string gemm_formula(bool ta, bool tb) {
+    return std::string("C = A") + (ta ? "ᵀ" : "") + "·B" + (tb ? "ᵀ" : "");
+}
+
 //! "64x50": bound extents as the reports print them.
 inline std::string extents(std::size_t rows, std::size_t cols) {
     return std::to_string(rows) + "x" + std::to_string(cols);
