@@ -8,7 +8,7 @@
 
 #include "../error.hpp"
 #include "../graph/topological_order.hpp"
-#include "../io/plan_dump.hpp"
+#include "../io/labels.hpp"
 #include "../exec/executor.hpp"
 #include "kernel.hpp"
 #include "label_check.hpp"
@@ -67,7 +67,7 @@ struct finite_checker {
 
 private:
     // Node i as the user would write it; printed only for the report.
-    static std::string name(std::size_t i) { return node_names<nodes>::get()[i]; }
+    static std::string name(std::size_t i) { return display_names(nodes{})[i]; }
 
     // Nodes of the loss's own graph; the rest belong to the reverse sweep.
     static constexpr auto forward = []<class... Ns>(type_list<Ns...>) {

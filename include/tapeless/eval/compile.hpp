@@ -99,6 +99,8 @@ public:
     using nodes = nodes_t<root_type, gradient_type<Wrt>...>;
     using plan = detail::plan<nodes, outputs>;
     using leaves = leaves_t<nodes>;
+    //! The leaves differentiated, in the order given to `compile`.
+    using wrt = detail::type_list<Wrt...>;
 
     static_assert(detail::leaf_names_unique(leaves{}),
                   "tapeless: two different leaves share one name (kind, element type or static shape differ)");
@@ -157,6 +159,15 @@ public:
     [[nodiscard]] std::span<exec::partition const> partitions() const { return {s_.part.data(), plan::a.ngroups}; }
     //! Elements of workspace (intermediates and gradients), for memory reports.
     [[nodiscard]] std::size_t workspace_size() const { return workspace_size_; }
+    //! The bound extents of every node of `nodes`, for reports (`explain`, `to_dot`).
+    [[nodiscard]] std::span<shape const> shapes() const { return s_.shapes; }
+    //! Where node i's buffer starts in the workspace, in elements (an alias: its argument's);
+    //! npos for nodes with no workspace buffer (leaves, values held in registers).
+    [[nodiscard]] std::size_t workspace_offset(std::size_t i) const {
+        std::size_t owner = i;
+        while (plan::alias_of[owner] != detail::npos) owner = plan::alias_of[owner];
+        return plan::wanted[owner] ? static_cast<std::size_t>(s_.ptr[owner] - workspace_.get()) : detail::npos;
+    }
 
 private:
     template <class Step>

@@ -5,27 +5,18 @@
 #define TAPELESS_IO_PLAN_DUMP_HPP
 
 #include "../eval/plan.hpp"
-#include "print.hpp"
+#include "labels.hpp"
 
 #include <array>
 #include <string>
 
 namespace tapeless {
 
-namespace detail {
-template <class Nodes>
-struct node_names;
-template <class... Ns>
-struct node_names<type_list<Ns...>> {
-    static std::array<std::string, sizeof...(Ns)> get() { return {to_string<Ns>()...}; }
-};
-} // namespace detail
-
 //! One line per kernel: "gemm  C = A·Bᵀ" or "loop  [members] over <domain>", in run order.
 template <class Plan>
 std::string describe_plan() {
     constexpr auto const& a = Plan::a;
-    auto names = detail::node_names<typename Plan::nodes>::get();
+    auto names = detail::display_names(typename Plan::nodes{});
     std::string out;
     for (std::size_t g = 0; g < a.ngroups; ++g) {
         auto const& gi = a.groups[g];
