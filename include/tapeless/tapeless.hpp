@@ -11,6 +11,8 @@
 #include "expr/functions.hpp"
 #include "expr/operators.hpp"
 #include "graph/grad.hpp"
+#include "io/latex.hpp"
+#include "io/names.hpp"
 #include "io/plan_dump.hpp"
 #include "io/print.hpp"
 #include "optim/optim.hpp"
