@@ -250,6 +250,7 @@ BOOST_AUTO_TEST_CASE(forward_expressions_print_as_written) {
     auto Q = tl::input<"q">(q);
     BOOST_TEST(tl::to_string(tl::transpose(P - Q) * (P + -Q)) == "(p - q)ᵀ ⊙ (p - q)"); // p + -q reads p - q
     BOOST_TEST(tl::to_string(tl::matmul(P * Q, Q) / tl::sqrt(tl::abs(P))) == "((p ⊙ q)·q)/√(|p|)");
+    BOOST_TEST(tl::to_string(P * -tl::matmul(Q, Q) - -Q) == "p ⊙ -(q·q) + q");
     auto f = 2.0 * X + 3.0 * tl::matmul(tl::transpose(X), X);
     BOOST_TEST(tl::to_string(f) == "2 ⊙ x + 3 ⊙ (xᵀ·x)");
     BOOST_TEST(tl::to_string<decltype(f)>() == "s0 ⊙ x + s1 ⊙ (xᵀ·x)");

@@ -76,11 +76,18 @@ struct formula_piece {
     std::string text;
     int precedence = 4;
     bool elementwise = false; //!< a ⊙ b or a / b: parenthesised left of a matrix product
-    bool scaled = false;      //!< c·t (2/N)u: a 1x1 factor commutes, so -c·t needs no parentheses
+    bool scaled = false;      //!< (2/N)u: a 1x1 factor commutes, so -(2/N)u needs no parentheses
+    bool minus = false;       //!< "-" then a term: a + -b reads a - b
 };
 
-//! Which extents a sum_to adds up, as far as the shapes tell.
-enum class summed { nothing, rows, cols, all, unknown };
+//! Which extents a sum adds up, as far as the shapes tell.
+enum class summed {
+    nothing, //!< equal shapes: a copy, not shown
+    rows,    //!< down the rows, to a row vector: Σᵢ
+    cols,    //!< along the columns, to a column vector: Σⱼ
+    all,     //!< to 1x1: Σ
+    unknown  //!< runtime extents not known: sum_to(g, like)
+};
 
 namespace detail {
 inline constexpr int prec_sum = 1, prec_product = 2, prec_negation = 3, prec_atom = 4;
@@ -112,6 +119,13 @@ inline std::string numbered(char const* prefix, std::size_t k, char const* suffi
     return s;
 }
 
+// -p. A scaled product keeps its precedence: -(2/N)u·w stays a product, parenthesised as one.
+inline formula_piece negated(formula_piece const& p) {
+    if (p.minus) return {p.text.substr(1), p.precedence == prec_negation ? prec_atom : p.precedence, p.elementwise, p.scaled};
+    if (p.scaled) return {"-" + p.text, prec_product, p.elementwise, true, true};
+    return {"-" + (p.precedence < prec_negation ? "(" + p.text + ")" : p.text), prec_negation, false, false, true};
+}
+
 // Shortest exact text of a runtime scalar ("0.01").
 template <class T>
 std::string number_text(T v) {
@@ -121,8 +135,8 @@ std::string number_text(T v) {
 }
 } // namespace detail
 
-//! Every node of `Nodes` (see `naming`) rendered once in `Notation`. Build it with `render()`
-//! after setting `leaf_shapes` / `values` if the leaves' runtime extents and scalars are known;
+//! Every node of `Nodes` (see `naming`) rendered once in `Notation`. Build it with `render()`,
+//! after setting the leaves' `shapes` and the scalars' `values` where they are known at run time;
 //! then `ref(i)` is how node i appears inside another (its name if it has one), `own(i)` its own
 //! formula, and `definitions()` the names to list after a formula.
 template <class Nodes, class Notation>
@@ -219,8 +233,7 @@ private:
         if constexpr (is_constant_v<F>) {
             return []<long P, long Q>(constant<P, Q>, formula_piece const& t) -> formula_piece {
                 if constexpr (P < 0) {
-                    formula_piece m = P == -1 && Q == 1 ? t : juxtapose(Notation::constant(-P, Q), t);
-                    return {"-" + wrap(m, detail::prec_negation), detail::prec_negation};
+                    return detail::negated(P == -1 && Q == 1 ? t : juxtapose(Notation::constant(-P, Q), t));
                 } else {
                     return juxtapose(Notation::constant(P, Q), t);
                 }
@@ -230,8 +243,7 @@ private:
         }
     }
     static formula_piece juxtapose(formula_piece const& f, formula_piece const& t) {
-        if (f.precedence == detail::prec_negation && f.text[0] == '-') // -(1/N)u, not (-(1/N))u
-            return {"-" + juxtapose({f.text.substr(1), detail::prec_atom}, t).text, detail::prec_negation};
+        if (f.minus) return detail::negated(juxtapose(detail::negated(f), t)); // -(1/N)u, not (-(1/N))u
         std::string ts = wrap(t, detail::prec_product);
         bool digit = !ts.empty() && (ts[0] == '-' || (ts[0] >= '0' && ts[0] <= '9'));
         return {wrap(f, detail::prec_atom) + (digit ? Notation::number_times : Notation::juxtaposition) + ts,
@@ -245,11 +257,12 @@ private:
             f.own_text[i] = {Notation::leaf(N::name.view()), detail::prec_atom};
         } else if constexpr (is_scalar_v<N>) {
             if (f.values[i].empty()) f.own_text[i] = {Notation::scalar(N::id), detail::prec_atom};
-            else f.own_text[i] = {f.values[i], f.values[i][0] == '-' ? detail::prec_negation : detail::prec_atom};
+            else if (f.values[i][0] == '-') f.own_text[i] = {f.values[i], detail::prec_negation, false, false, true};
+            else f.own_text[i] = {f.values[i], detail::prec_atom};
         } else if constexpr (is_constant_v<N>) {
             f.own_text[i] = []<long P, long Q>(constant<P, Q>) -> formula_piece {
                 formula_piece c = Notation::constant(P < 0 ? -P : P, Q);
-                if constexpr (P < 0) return {"-" + wrap(c, detail::prec_negation), detail::prec_negation};
+                if constexpr (P < 0) return detail::negated(c);
                 else return c;
             }(N{});
         } else {
@@ -267,9 +280,9 @@ private:
         if constexpr (is_op_v<N, op::add> || is_op_v<N, op::sub>) {
             formula_piece b = arg<1, N>();
             bool minus = is_op_v<N, op::sub>;
-            if (b.precedence == prec_negation && b.text[0] == '-') { // a + -b is a - b
+            if (b.minus) { // a + -b is a - b
                 minus = !minus;
-                b = {b.text.substr(1), prec_atom};
+                b = negated(b);
             }
             return {arg<0, N>(prec_sum) + (minus ? " - " : " + ") + wrap(b, prec_product), prec_sum};
         } else if constexpr (is_op_v<N, op::mul>) {
@@ -298,7 +311,7 @@ private:
             return q;
         } else if constexpr (is_op_v<N, op::neg>) {
             formula_piece a = arg<0, N>();
-            return {"-" + (a.scaled ? a.text : wrap(a, prec_negation)), prec_negation};
+            return negated(a);
         } else if constexpr (is_op_v<N, op::transpose>) {
             return Notation::transposed(arg<0, N>());
         } else if constexpr (is_op_v<N, op::square>) {
@@ -358,7 +371,7 @@ private:
     formula_piece fraction() const {
         return []<long P, long Q>(constant<P, Q>, std::string const& n) -> formula_piece {
             formula_piece f = Notation::count_fraction(P < 0 ? -P : P, Q, n);
-            if constexpr (P < 0) return {"-" + wrap(f, detail::prec_negation), detail::prec_negation};
+            if constexpr (P < 0) return detail::negated(f);
             else return f;
         }(C{}, Notation::count_name(names::count[at<Count>]));
     }
