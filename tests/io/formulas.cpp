@@ -348,6 +348,17 @@ BOOST_AUTO_TEST_CASE(display_names_of_a_node_list) {
     BOOST_TEST(d.definitions[2].first == "N");
     auto latex = tl::display_names<nodes, tl::latex_notation>();
     BOOST_TEST(latex.definitions[1].second == "u_{1} \\cdot w_{2} + b_{2} - y");
+
+    // With the nodes' runtime extents (as a compiled step has them) a sum to a row reads Σᵢ.
+    tl::Tensor<double> m(3, 4), row(1, 4);
+    auto A = tl::input<"a">(m);
+    auto R = tl::param<"r">(row);
+    using row_nodes = tl::nodes_t<decltype(tl::grad(tl::sum(A + R), R))>;
+    BOOST_TEST(tl::display_names<row_nodes>().names.back() == "sum_to(1, r)");
+    std::array<tl::shape, row_nodes::size> shapes{};
+    shapes[tl::detail::index_of_v<decltype(A), row_nodes>] = {3, 4};
+    shapes[tl::detail::index_of_v<decltype(R), row_nodes>] = {1, 4};
+    BOOST_TEST(tl::display_names<row_nodes>(shapes).names.back() == "Σᵢ(1)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -205,26 +205,35 @@ private:
         return s + ")";
     }
     // What a count counts, past unnamed nodes with that extent: size(x²) = size(x), rows(a ⊙ b) =
-    // rows(a) when the shapes say a has the rows of a ⊙ b.
+    // rows(a) when the shapes say a has the rows of a ⊙ b. Only through elementwise ops and
+    // reductions that keep the extent, so it never walks far.
     template <class X, count_of Of>
     std::size_t count_source() const {
         constexpr std::size_t i = at<X>;
-        if constexpr (is_node_v<X>) {
-            if (names::shared[i]) return i;
-            std::size_t r = i;
-            auto extent = [](shape s) { return Of == count_of::size ? shape{s.rows, s.cols} : Of == count_of::rows ? shape{s.rows, 0} : shape{0, s.cols}; };
-            auto known = [](shape s) { return s.rows != dynamic && s.cols != dynamic; };
-            [&]<std::size_t... K>(std::index_sequence<K...>) {
-                constexpr bool unary = X::arity == 1 && X::op::shape == shape_rule::broadcast;
-                ((r == i && X::op::reads(K) &&
-                          (unary || (known(extent(shapes[i])) && extent(shapes[at<arg_t<K, X>>]) == extent(shapes[i])))
-                      ? (void)(r = count_source<arg_t<K, X>, Of>())
-                      : (void)0),
-                 ...);
-            }(std::make_index_sequence<X::arity>{});
-            return r;
-        } else {
+        if constexpr (!is_node_v<X>) {
             return i;
+        } else {
+            constexpr shape_rule rule = X::op::shape;
+            constexpr bool keeps = rule == shape_rule::broadcast || (Of == count_of::rows && rule == shape_rule::column) ||
+                                   (Of == count_of::cols && rule == shape_rule::row);
+            if constexpr (!keeps) {
+                return i;
+            } else {
+                if (names::shared[i]) return i;
+                auto extent = [](shape s) {
+                    return Of == count_of::size ? s : Of == count_of::rows ? shape{s.rows, 0} : shape{0, s.cols};
+                };
+                bool const known = shapes[i].rows != dynamic && shapes[i].cols != dynamic;
+                std::size_t r = i;
+                [&]<std::size_t... K>(std::index_sequence<K...>) {
+                    ((r == i && X::op::reads(K) &&
+                              (X::arity == 1 || (known && extent(shapes[at<arg_t<K, X>>]) == extent(shapes[i])))
+                          ? (void)(r = count_source<arg_t<K, X>, Of>())
+                          : (void)0),
+                     ...);
+                }(std::make_index_sequence<X::arity>{});
+                return r;
+            }
         }
     }
     // `factor` (a constant or a count) times `t`.
@@ -244,6 +253,7 @@ private:
     }
     static formula_piece juxtapose(formula_piece const& f, formula_piece const& t) {
         if (f.minus) return detail::negated(juxtapose(detail::negated(f), t)); // -(1/N)u, not (-(1/N))u
+        if (t.minus) return detail::negated(juxtapose(f, detail::negated(t))); // -2x, not 2·-x
         std::string ts = wrap(t, detail::prec_product);
         bool digit = !ts.empty() && (ts[0] == '-' || (ts[0] >= '0' && ts[0] <= '9'));
         return {wrap(f, detail::prec_atom) + (digit ? Notation::number_times : Notation::juxtaposition) + ts,
@@ -416,8 +426,9 @@ std::string render_expression(E const* e) {
 //! Short display names for the nodes of `Nodes` (a type_list of distinct nodes, each after its
 //! arguments: `nodes_t<E>` or a compiled plan's `nodes`), for printers that show nodes one by one
 //! (plan dumps, graphs): `names[i]` is uk for a shared intermediate, else node i's formula written
-//! with those names; `definitions` lists (uk, formula) then (N, size(...)). Static shapes decide
-//! how sum_to reads (see the top of this file). Example, seed network:
+//! with those names; `definitions` lists (uk, formula) then (N, size(...)). How a sum_to reads
+//! (Σᵢ, Σⱼ, ...) depends on shapes: the static ones, or `shapes[i]` for node i when given (a
+//! compiled step knows every node's runtime extents). Example, the seed network:
 //!   auto d = tapeless::display_names<plan::nodes>(); // text; LaTeX: <plan::nodes, latex_notation>
 //!   d.names[i] == "u1", d.definitions[0] == {"u1", "x·w1 + b1"}
 template <class Nodes>
@@ -426,13 +437,18 @@ struct named_nodes {
     std::vector<std::pair<std::string, std::string>> definitions;
 };
 template <class Nodes, class Notation = text_notation>
-named_nodes<Nodes> display_names() {
+named_nodes<Nodes> display_names(std::array<shape, Nodes::size> const* shapes = nullptr) {
     formulas<Nodes, Notation> f;
+    if (shapes) f.shapes = *shapes;
     f.render();
     named_nodes<Nodes> r;
     for (std::size_t i = 0; i < Nodes::size; ++i) r.names[i] = f.ref(i).text;
     r.definitions = f.definitions();
     return r;
+}
+template <class Nodes, class Notation = text_notation>
+named_nodes<Nodes> display_names(std::array<shape, Nodes::size> const& shapes) {
+    return display_names<Nodes, Notation>(&shapes);
 }
 
 } // namespace tapeless
