@@ -111,7 +111,8 @@ template <class A, class B>
 inline constexpr bool is_factor_v<node<op::mul, A, B>> =
     (is_factor_v<A> || is_scalar_v<A>) && (is_factor_v<B> || is_scalar_v<B>) && (is_factor_v<A> || is_factor_v<B>);
 
-// prefix + k + suffix, appended: "u" + std::to_string(k) trips a false -Wrestrict in GCC 12 at -O3.
+// prefix + k + suffix, appended: "u" + std::to_string(k) (a literal plus a temporary string)
+// trips a false -Wrestrict in GCC 12 at -O3; so does any "literal" + temporary here.
 inline std::string numbered(char const* prefix, std::size_t k, char const* suffix = "") {
     std::string s(prefix);
     s += std::to_string(k);
@@ -123,7 +124,7 @@ inline std::string numbered(char const* prefix, std::size_t k, char const* suffi
 inline formula_piece negated(formula_piece const& p) {
     if (p.minus) return {p.text.substr(1), p.precedence == prec_negation ? prec_atom : p.precedence, p.elementwise, p.scaled};
     if (p.scaled) return {"-" + p.text, prec_product, p.elementwise, true, true};
-    return {"-" + (p.precedence < prec_negation ? "(" + p.text + ")" : p.text), prec_negation, false, false, true};
+    return {std::string("-") + (p.precedence < prec_negation ? "(" + p.text + ")" : p.text), prec_negation, false, false, true};
 }
 
 // Shortest exact text of a runtime scalar ("0.01").

@@ -36,7 +36,7 @@ struct latex_notation {
         std::size_t d = name.size();
         while (d > 1 && name[d - 1] >= '0' && name[d - 1] <= '9') --d;
         std::string_view stem = name.substr(0, d), digits = name.substr(d);
-        std::string s = stem.size() == 1 ? escape(stem) : "\\mathrm{" + escape(stem) + "}";
+        std::string s = stem.size() == 1 ? escape(stem) : std::string("\\mathrm{") + escape(stem) + "}";
         return digits.empty() ? s : s + "_{" + std::string(digits) + "}";
     }
     static std::string scalar(int id) { return detail::numbered("s_{", std::size_t(id), "}"); }
@@ -51,8 +51,8 @@ struct latex_notation {
     }
     static std::string function(std::string_view name) {
         for (std::string_view known : {"exp", "log", "tanh", "max", "min"})
-            if (name == known) return "\\" + std::string(name);
-        return "\\operatorname{" + escape(name) + "}";
+            if (name == known) return std::string("\\") + std::string(name);
+        return std::string("\\operatorname{") + escape(name) + "}";
     }
     static formula_piece divide(formula_piece const& a, formula_piece const& b) {
         return {"\\frac{" + a.text + "}{" + b.text + "}", 4};

@@ -48,7 +48,7 @@ struct text_notation {
     }
     static formula_piece transposed(formula_piece const& a) { return {atom(a) + "ᵀ", 4}; }
     static formula_piece power(formula_piece const& base, formula_piece const& e) {
-        return {atom(base) + (e.text == "2" ? std::string("²") : "^" + atom(e)), 4};
+        return {atom(base) + (e.text == "2" ? std::string("²") : std::string("^") + atom(e)), 4};
     }
     static formula_piece absolute(std::string const& x) { return {"|" + x + "|", 4}; }
     static formula_piece root(std::string const& x) { return {"√(" + x + ")", 4}; }
