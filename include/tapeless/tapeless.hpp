@@ -11,6 +11,7 @@
 #include "expr/functions.hpp"
 #include "expr/operators.hpp"
 #include "graph/grad.hpp"
+#include "io/formula.hpp"
 #include "io/latex.hpp"
 #include "io/names.hpp"
 #include "io/plan_dump.hpp"
