@@ -22,7 +22,7 @@ BOOST_AUTO_TEST_CASE(every_step_is_checked) {
     m(0, 0) = -2.0f;
     BOOST_CHECK_EXCEPTION(step(), tl::value_error, [](tl::error const& e) {
         BOOST_TEST_MESSAGE(e.what());
-        return std::string(e.what()).starts_with("tapeless: check_finite: nan at row 0, column 0 of sum(log(checked_a·checked_m))");
+        return std::string(e.what()).starts_with("tapeless: check_finite: nan at row 0, column 0 of Σ(log(checked_a·checked_m))");
     });
 }
 

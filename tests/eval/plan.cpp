@@ -22,13 +22,20 @@ BOOST_AUTO_TEST_CASE(seed_step_is_five_gemms_and_four_fused_loops) {
     // Bias add and relu in one pass.
     BOOST_TEST(text.find("loop  over relu(x·w1 + b1):\n        -> relu(x·w1 + b1)\ngemm") != std::string::npos);
     // Residual, squared-error sum, output adjoint and b2's column sum in one pass.
-    auto out = text.find("loop  over square(relu(x·w1 + b1)·w2 + b2 - y):\n        -> sum(");
+    auto out = text.find("loop  over (relu(x·w1 + b1)·w2 + b2 - y)²:\n        -> Σ(");
     BOOST_TEST(out != std::string::npos);
-    BOOST_TEST(text.find("relu(x·w1 + b1)·w2)\n        -> sum_to(", out) != std::string::npos);
+    auto next = text.find("loop", out + 1);
+    BOOST_TEST(text.find("-> sum_to((2/N)u1, relu(x·w1 + b1)·w2)", out) < next);
+    BOOST_TEST(text.find("-> sum_to((2/N)u1, b2)", out) < next);
     // Relu mask, the adjoint of x·w1 and b1's column sum in one pass.
     auto back = text.find("loop  over x·w1 + b1:\n        -> sum_to(");
     BOOST_TEST(back != std::string::npos);
-    BOOST_TEST(text.find("step(x·w1 + b1), x·w1 + b1, b1)\ngemm", back) != std::string::npos);
+    BOOST_TEST(text.find("𝟙[u1 > 0], b1)\n"
+                         "  where u1 = x·w1 + b1\n"
+                         "        u2 = relu(u1)·w2 + b2 - y\n"
+                         "        N = size(u2)\n"
+                         "gemm",
+                         back) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(transposes_become_gemm_flags) {

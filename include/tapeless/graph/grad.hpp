@@ -14,8 +14,9 @@
 
 namespace tapeless {
 
-//! The gradient expressions themselves, one per leaf in `wrt`: ordinary expressions whose leaves
-//! are the loss's own, so they can be printed, evaluated (`eval`) or differentiated again.
+//! The gradient expressions themselves: ordinary expressions whose leaves are the loss's own, so
+//! they can be printed, evaluated (`eval`) or differentiated again. With one leaf, its gradient
+//! (`auto g = grad(loss, w)`); with several, a tuple of them in order (`auto [gw, gb] = ...`).
 template <expression Loss, expression... Wrt>
 auto grad(Loss const& loss, Wrt const&... wrt) {
     (check_wrt<Loss, Wrt>(), ...);
@@ -24,7 +25,9 @@ auto grad(Loss const& loss, Wrt const&... wrt) {
     bindings<T, leaves_t<nodes_t<Loss>>> b;
     tapeless::collect(loss, b);
     (tapeless::collect(wrt, b), ...);
-    return std::tuple{tapeless::rebind<gradient_t<Loss, Wrt>>(b)...};
+    auto all = std::tuple{tapeless::rebind<gradient_t<Loss, Wrt>>(b)...};
+    if constexpr (sizeof...(Wrt) == 1) return std::get<0>(all);
+    else return all;
 }
 
 //! The Hessian-vector product H·v of `loss` with respect to leaf `w`, as an expression: the
@@ -38,7 +41,7 @@ auto hvp(Loss const& loss, W const& w, V const& v) {
     bindings<T, leaves_t<nodes_t<inner>>> b;
     tapeless::collect(loss, b);
     tapeless::collect(v, b);
-    return std::get<0>(tapeless::grad(tapeless::rebind<inner>(b), w));
+    return tapeless::grad(tapeless::rebind<inner>(b), w);
 }
 
 } // namespace tapeless
