@@ -117,8 +117,8 @@ BOOST_AUTO_TEST_CASE(seed_plan) {
     BOOST_TEST(count(dot, "x·w1\\n64x50, 12800 B @ 0\"") == 1u);
     BOOST_TEST(count(dot, "x\\ninput 64x784") == 1u);
     BOOST_TEST(count(dot, "w1\\nparam 784x50") == 1u);
-    // x·w1 + b1 is recomputed in the relu loop and in the backward loop, stored by neither.
-    BOOST_TEST(count(dot, "[label=\"x·w1 + b1\\ninline\"") == 2u);
+    // u1 = x·w1 + b1 is recomputed in the relu loop and in the backward loop, stored by neither.
+    BOOST_TEST(count(dot, "[label=\"u1 = x·w1 + b1\\ninline\"") == 2u);
     // ∂loss/∂w1 and ∂loss/∂w2 are their products' buffers.
     BOOST_TEST(count(dot, "shares the buffer of") == 2u);
     for (char const* out : {"loss", "∂loss/∂w1", "∂loss/∂b1", "∂loss/∂w2", "∂loss/∂b2"})

@@ -17,45 +17,52 @@ namespace {
 char const* const seed_explained = R"txt(9 kernels (5 gemm, 4 loop), float (4 bytes)
 kernel  kind           m x n (x k)       FLOPs  bytes read  bytes written  computes
      1  gemm C = A·B     64x50x784     5017600      357504          12800  -> x·w1
-     2  loop                 64x50        6400       13000          12800  -> relu(x·w1 + b1)
-                                                                           .. x·w1 + b1
-     3  gemm C = A·B       64x1x50        6400       13000            256  -> relu(x·w1 + b1)·w2
-     4  loop                  64x1         448         516            264  -> sum(square(relu(x·w1 + b1)·w2 + b2 - y))
-                                                                           -> sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)
-                                                                           -> ∂loss/∂b2 = sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, b2)
-                                                                           .. relu(x·w1 + b1)·w2 + b2
-                                                                           .. relu(x·w1 + b1)·w2 + b2 - y
-                                                                           .. square(relu(x·w1 + b1)·w2 + b2 - y)
-                                                                           .. (relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y)))
-     5  loop                   1x1           1           4              4  -> loss = sum(square(relu(x·w1 + b1)·w2 + b2 - y)) ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))
-     6  gemm C = A·Bᵀ      64x50x1        6400         456          12800  -> sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ
-     7  loop                 64x50       16000       25800          13000  -> sum_to(sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ ⊙ step(x·w1 + b1), x·w1 + b1, x·w1)
-                                                                           -> ∂loss/∂b1 = sum_to(sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ ⊙ step(x·w1 + b1), x·w1 + b1, b1)
-                                                                           .. x·w1 + b1
-                                                                           .. step(x·w1 + b1)
-                                                                           .. sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ ⊙ step(x·w1 + b1)
-     8  gemm C = Aᵀ·B    784x50x64     5017600      213504         156800  -> xᵀ·sum_to(sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ ⊙ step(x·w1 + b1), x·w1 + b1, x·w1)
-     9  gemm C = Aᵀ·B      50x1x64        6400       13056            200  -> relu(x·w1 + b1)ᵀ·sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)
+     2  loop                 64x50        6400       13000          12800  -> u2
+                                                                           .. u1
+     3  gemm C = A·B       64x1x50        6400       13000            256  -> u2·w2
+     4  loop                  64x1         448         516            264  -> Σ(u4)
+                                                                           -> u5
+                                                                           -> ∂loss/∂b2 = Σᵢ(u5)
+                                                                           .. u2·w2 + b2
+                                                                           .. u3
+                                                                           .. u4
+                                                                           .. u5
+     5  loop                   1x1           1           4              4  -> loss = (1/N)Σ(u4)
+     6  gemm C = A·Bᵀ      64x50x1        6400         456          12800  -> u5·w2ᵀ
+     7  loop                 64x50       16000       25800          13000  -> u6
+                                                                           -> ∂loss/∂b1 = Σᵢ(u6)
+                                                                           .. u1
+                                                                           .. 𝟙[u1 > 0]
+                                                                           .. u6
+     8  gemm C = Aᵀ·B    784x50x64     5017600      213504         156800  -> xᵀ·u6
+     9  gemm C = Aᵀ·B      50x1x64        6400       13056            200  -> u2ᵀ·u5
  total                                10077249      636840         208924
 (FLOPs: gemm 2·m·n·k, loops 1 per op per element; bytes: each buffer once per kernel)
 
 buffers (offset in elements; kernels: first written .. last read, 0 = at bind)
        shape       bytes    offset     kernels  value
        64x50       12800         0      1 .. 7  x·w1
-       64x50       12800      3200      2 .. 9  relu(x·w1 + b1)
-        64x1         256      6400      3 .. 4  relu(x·w1 + b1)·w2
-         1x1           4      6464      4 .. 5  sum(square(relu(x·w1 + b1)·w2 + b2 - y))
-         1x1           4      6400    5 .. end  loss = sum(square(relu(x·w1 + b1)·w2 + b2 - y)) ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))
-        64x1         256      6480      4 .. 9  sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)
-       64x50       12800      6544      6 .. 7  sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ
-       64x50       12800      9744      7 .. 8  sum_to(sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ ⊙ step(x·w1 + b1), x·w1 + b1, x·w1)
-      784x50      156800     12944    8 .. end  xᵀ·sum_to(sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ ⊙ step(x·w1 + b1), x·w1 + b1, x·w1)
-      784x50           -     12944    8 .. end  ∂loss/∂w1 = expand(xᵀ·sum_to(sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ ⊙ step(x·w1 + b1), x·w1 + b1, x·w1), w1)  (shares the buffer of xᵀ·sum_to(sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ ⊙ step(x·w1 + b1), x·w1 + b1, x·w1))
-        1x50         200      6416    7 .. end  ∂loss/∂b1 = sum_to(sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)·w2ᵀ ⊙ step(x·w1 + b1), x·w1 + b1, b1)
-        50x1         200         0    9 .. end  relu(x·w1 + b1)ᵀ·sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2)
-        50x1           -         0    9 .. end  ∂loss/∂w2 = expand(relu(x·w1 + b1)ᵀ·sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2), w2)  (shares the buffer of relu(x·w1 + b1)ᵀ·sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, relu(x·w1 + b1)·w2))
-         1x1           4     52144    4 .. end  ∂loss/∂b2 = sum_to((relu(x·w1 + b1)·w2 + b2 - y) ⊙ (2 ⊙ inv_size(square(relu(x·w1 + b1)·w2 + b2 - y))), relu(x·w1 + b1)·w2 + b2 - y, b2)
+       64x50       12800      3200      2 .. 9  u2
+        64x1         256      6400      3 .. 4  u2·w2
+         1x1           4      6464      4 .. 5  Σ(u4)
+         1x1           4      6400    5 .. end  loss = (1/N)Σ(u4)
+        64x1         256      6480      4 .. 9  u5
+       64x50       12800      6544      6 .. 7  u5·w2ᵀ
+       64x50       12800      9744      7 .. 8  u6
+      784x50      156800     12944    8 .. end  xᵀ·u6
+      784x50           -     12944    8 .. end  ∂loss/∂w1 = xᵀ·u6  (shares the buffer of xᵀ·u6)
+        1x50         200      6416    7 .. end  ∂loss/∂b1 = Σᵢ(u6)
+        50x1         200         0    9 .. end  u2ᵀ·u5
+        50x1           -         0    9 .. end  ∂loss/∂w2 = u2ᵀ·u5  (shares the buffer of u2ᵀ·u5)
+         1x1           4     52144    4 .. end  ∂loss/∂b2 = Σᵢ(u5)
 workspace: 208640 bytes (52160 elements); the buffers alone: 208924 bytes
+where u1 = x·w1 + b1
+      u2 = relu(u1)
+      u3 = u2·w2 + b2 - y
+      u4 = u3²
+      u5 = (2/N)u3
+      u6 = u5·w2ᵀ ⊙ 𝟙[u1 > 0]
+      N = size(u4)
 )txt";
 
 std::size_t count(std::string const& text, std::string const& what) {

@@ -67,7 +67,7 @@ struct finite_checker {
 
 private:
     // Node i as the user would write it; printed only for the report.
-    static std::string name(std::size_t i) { return display_names(nodes{})[i]; }
+    static std::string name(std::size_t i) { return full_names(nodes{})[i]; }
 
     // Nodes of the loss's own graph; the rest belong to the reverse sweep.
     static constexpr auto forward = []<class... Ns>(type_list<Ns...>) {

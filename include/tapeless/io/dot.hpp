@@ -118,9 +118,9 @@ inline std::string graph_text(dot_facts const* facts, std::string const* names, 
 
 //! The graph of the nodes `All`, those not in `Fwd` drawn as the backward cluster.
 template <class Fwd, class... Ns>
-std::string graph_dot(type_list<Ns...> all, std::array<std::string, sizeof...(Ns)> const& outputs) {
+std::string graph_dot(type_list<Ns...>, std::array<std::string, sizeof...(Ns)> const& outputs) {
     static constexpr std::array<dot_facts, sizeof...(Ns)> facts{dot_facts_of<Ns, type_list<Ns...>, Fwd>()...};
-    auto names = display_names(all);
+    auto const names = defined_names(report_names<type_list<Ns...>>());
     return graph_text(facts.data(), names.data(), outputs.data(), sizeof...(Ns));
 }
 } // namespace detail

@@ -48,7 +48,8 @@ std::string explain(Step const& step) {
     using T = typename Step::value_type;
     using detail::cell;
     constexpr auto const& a = plan::a;
-    auto names = detail::display_names(typename plan::nodes{});
+    auto const named = detail::report_names<typename plan::nodes>(step.shapes());
+    auto const& names = named.names;
     auto outputs = detail::output_names(step);
     auto costs = detail::kernel_costs(step);
     auto shapes = step.shapes();
@@ -104,7 +105,7 @@ std::string explain(Step const& step) {
     std::uint64_t total = std::uint64_t(step.workspace_size()) * sizeof(T);
     out += "workspace: " + std::to_string(total) + " bytes (" + std::to_string(step.workspace_size()) +
            " elements); the buffers alone: " + std::to_string(sum) + " bytes\n";
-    return out;
+    return out + detail::where_block(named, "");
 }
 
 } // namespace tapeless

@@ -148,13 +148,22 @@ struct formulas {
     std::array<formula_piece, size> own_text{};
     std::array<shape, size> shapes{}; //!< leaves': set before render(); nodes': computed
     std::array<std::string, size> values{}; //!< runtime scalars' values, where known
+    //! uk of each named node, numbered in evaluation order as it renders (u1, u2, ... without gaps).
+    std::array<std::size_t, size> number{};
+    //! Nodes shown as exactly one of their arguments (set by render()): they take its name.
+    std::array<std::size_t, size> same_as = [] {
+        std::array<std::size_t, size> a{};
+        a.fill(detail::npos);
+        return a;
+    }();
 
     formulas() { init(Nodes{}); }
 
     void render() { render_all(Nodes{}); }
 
     formula_piece ref(std::size_t i) const {
-        if (names::shared[i]) return {Notation::shared_name(names::shared[i]), detail::prec_atom};
+        if (same_as[i] != detail::npos) return ref(same_as[i]);
+        if (names::shared[i]) return {Notation::shared_name(number[i]), detail::prec_atom};
         if (names::count[i]) return Notation::count_fraction(1, 1, Notation::count_name(names::count[i]));
         return own_text[i];
     }
@@ -164,7 +173,7 @@ struct formulas {
     std::vector<std::pair<std::string, std::string>> definitions() const {
         std::vector<std::pair<std::string, std::string>> d;
         for (std::size_t i = 0; i < size; ++i)
-            if (names::shared[i]) d.emplace_back(Notation::shared_name(names::shared[i]), own_text[i].text);
+            if (names::shared[i] && same_as[i] == detail::npos) d.emplace_back(Notation::shared_name(number[i]), own_text[i].text);
         for (std::size_t i = 0; i < size; ++i)
             if (names::count[i]) d.emplace_back(Notation::count_name(names::count[i]), own_text[i].text);
         return d;
@@ -180,7 +189,10 @@ private:
     void render_all(detail::type_list<Ns...>) {
         using fn = void (*)(formulas&);
         static constexpr fn table[] = {&formulas::template render_node<Ns>..., nullptr};
-        for (std::size_t i = 0; i < size; ++i) table[i](*this);
+        for (std::size_t i = 0, k = 0; i < size; ++i) {
+            table[i](*this); // reads the numbers of earlier nodes only
+            if (names::shared[i] && same_as[i] == detail::npos) number[i] = ++k;
+        }
     }
 
     template <class A>
@@ -281,6 +293,13 @@ private:
                 if (shape_result r = infer_shape(N::op::shape, f.shapes[at<arg_t<K, N>>]...); r.ok()) f.shapes[i] = r.value;
             }(std::make_index_sequence<N::arity>{});
             f.own_text[i] = f.template node_text<N>();
+            // A broadcast, or a sum over nothing at these shapes, of a named value is that value:
+            // no second name for it (u6 = u5).
+            if constexpr (is_op_v<N, op::expand> || is_op_v<N, op::sum_to>) {
+                constexpr std::size_t x = at<arg_t<0, N>>;
+                if ((names::shared[x] || f.same_as[x] != detail::npos) && f.own_text[i].text == f.ref(x).text)
+                    f.same_as[i] = x;
+            }
         }
     }
 

@@ -32,7 +32,7 @@ std::string to_dot(Step const& step) {
     using detail::dot_quote;
     using detail::npos;
     constexpr auto const& a = plan::a;
-    auto names = detail::display_names(typename plan::nodes{});
+    auto const names = detail::defined_names(detail::report_names<typename plan::nodes>(step.shapes()));
     auto outputs = detail::output_names(step);
     auto costs = detail::kernel_costs(step);
     auto shapes = step.shapes();

@@ -6,36 +6,54 @@
 
 #include "../eval/plan.hpp"
 #include "labels.hpp"
+#include "plan_facts.hpp"
 
 #include <array>
+#include <span>
 #include <string>
 
 namespace tapeless {
 
-//! One line per kernel: "gemm  C = A·Bᵀ" or "loop  [members] over <domain>", in run order.
+//! One line per kernel: "gemm  <product>" or "loop  over <domain>:" and a line per value the loop
+//! stores, in run order; shared intermediates are named u1, u2, ... and defined at the end. With
+//! the shapes a step is bound with (`describe(step)`), sums and counts read as in `to_string`.
+//! `outputs[i]`, when given and not empty, says what node i is for the user ("∂loss/∂w1").
 template <class Plan>
-std::string describe_plan() {
+std::string describe_plan(std::span<shape const> bound = {}, std::span<std::string const> outputs = {}) {
     constexpr auto const& a = Plan::a;
-    auto names = detail::display_names(typename Plan::nodes{});
+    auto const named = detail::report_names<typename Plan::nodes>(bound);
+    auto const& names = named.names;
+    auto value = [&](std::size_t i) {
+        return i < outputs.size() && !outputs[i].empty() ? outputs[i] + " = " + names[i] : names[i];
+    };
     std::string out;
     for (std::size_t g = 0; g < a.ngroups; ++g) {
         auto const& gi = a.groups[g];
         if (gi.gemm) {
             std::size_t c = gi.node;
-            out += "gemm  " + names[c] + "\n";
+            out += "gemm  " + value(c) + "\n";
         } else {
             out += "loop  over " + names[gi.node] + ":";
-            for (std::size_t m = gi.mbegin; m < gi.mend; ++m) out += "\n        -> " + names[a.members[m]];
+            for (std::size_t m = gi.mbegin; m < gi.mend; ++m) out += "\n        -> " + value(a.members[m]);
             out += "\n";
         }
     }
-    return out;
+    return out + detail::where_block(named, "");
 }
 
 //! The kernels of a compiled step (see `describe_plan`).
 template <class Step>
-std::string describe(Step const&) {
-    return describe_plan<typename Step::plan>();
+std::string describe(Step const& step) {
+    using plan = typename Step::plan;
+    auto outputs = detail::output_names(step);
+    // A gradient that is its product's buffer (∂loss/∂w1 = xᵀ·u6) is named at the product.
+    for (std::size_t i = 0; i < plan::size; ++i) {
+        std::size_t owner = plan::alias_of[i];
+        if (owner == detail::npos || outputs[i].empty()) continue;
+        while (plan::alias_of[owner] != detail::npos) owner = plan::alias_of[owner];
+        outputs[owner] += outputs[owner].empty() ? outputs[i] : ", " + outputs[i];
+    }
+    return describe_plan<plan>(step.shapes(), outputs);
 }
 
 } // namespace tapeless
