@@ -169,6 +169,7 @@ int main(int argc, char** argv) {
     auto test_loss = tl::compile(tl::cross_entropy(net(Xt), tl::input<"y">(test.targets)));
     tl::optim::adam<float> adam({.lr = opt.lr});
 
+    double test_acc = 0;
     std::size_t const batches = train.size() / B; // the leftover samples are dropped
     std::vector<std::size_t> order(train.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
@@ -203,7 +204,7 @@ int main(int argc, char** argv) {
         test_logits();
         test_loss();
         double const tloss = test_loss.value();
-        double const test_acc = static_cast<double>(correct(test_logits.result(), test.targets)) /
+        test_acc = static_cast<double>(correct(test_logits.result(), test.targets)) /
                                 static_cast<double>(test.size());
         double const seconds = since(epoch_start); // training and test evaluation
         std::printf("%sepoch %d/%d  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%"
@@ -215,7 +216,8 @@ int main(int argc, char** argv) {
         std::fflush(csv); // an interrupted run still leaves the curve so far
     }
     std::fclose(csv);
-    std::printf("total %.2f s; curve: %s\n", since(start), opt.csv.c_str());
+    std::printf("test accuracy after %d epochs: %.2f %% (%zu test images); total %.2f s; curve: %s\n",
+                opt.epochs, 100 * test_acc, test.size(), since(start), opt.csv.c_str());
     plot(opt.csv, opt.epochs);
     return 0;
 }

@@ -20,6 +20,7 @@ struct tape_mlp {
 
     //! Records and differentiates one step on `p`'s tensors; returns the loss.
     T step(mlp_data<T> const& p) {
+        //! [tape_step]
         t.clear();
         auto w1 = t.param(p.w1), b1 = t.param(p.b1), w2 = t.param(p.w2), b2 = t.param(p.b2);
         auto loss = tape::mse(tape::lin(tape::relu(tape::lin(t.input(p.x), w1, b1)), w2, b2), t.input(p.y));
@@ -28,6 +29,7 @@ struct tape_mlp {
         gb1 = t.grad(b1);
         gw2 = t.grad(w2);
         gb2 = t.grad(b2);
+        //! [tape_step]
         return loss.item();
     }
 };

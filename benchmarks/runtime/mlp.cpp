@@ -30,6 +30,7 @@ void BM_seed_tapeless(benchmark::State& state) {
     auto const on = tl::threads(static_cast<std::size_t>(state.range(4)));
     mlp_data<float> p(n, d, h, o);
     tl::bench::fill_mlp_data(p);
+    //! [compiled_step]
     auto W1 = tl::param<"w1">(p.w1);
     auto B1 = tl::param<"b1">(p.b1);
     auto W2 = tl::param<"w2">(p.w2);
@@ -42,6 +43,7 @@ void BM_seed_tapeless(benchmark::State& state) {
         step(on);
         benchmark::DoNotOptimize(step.value());
     }
+    //! [compiled_step]
     tl::bench::report(state, c.count(), flops_of(n, d, h, o));
 }
 
