@@ -4,14 +4,14 @@
 //!     x^\top \cdot (\frac{2}{N} u_{2} \cdot w_{2}^\top \odot \mathbb{1}[u_{1} > 0])
 //!     \quad\text{where}\quad \begin{aligned} u_{1} &= x \cdot w_{1} + b_{1} \\ ... \\ N &= \operatorname{size}(u_{2}) \end{aligned}
 //!
-//! (on one line). Functions without a LaTeX command are \operatorname{relu}, ...; a runtime scalar
-//! is its value, or s_{0}, s_{1}, ... from the type alone.
+//! (on one line). Functions without a LaTeX command are `\operatorname{relu}`, ...; a runtime
+//! scalar is its value, or `s_{0}`, `s_{1}`, ... from the type alone.
 //!
-//! Leaves keep their names, trailing digits as a subscript (w1 -> w_{1}; a longer stem is set
-//! upright: labels -> \mathrm{labels}); \cdot is the matrix product, \odot the elementwise one,
-//! ^\top the transpose, \mathbb{1}[...] an indicator, \sum_i / \sum_j sums over rows / columns.
-//! For display math (inside $$...$$ or \[...\]); needs amsmath (aligned), and a blackboard 1 for
-//! \mathbb{1} (MathJax and KaTeX have one; in LaTeX, e.g. the bbold package).
+//! Leaves keep their names, trailing digits as a subscript (`w1` -> `w_{1}`; a longer stem is set
+//! upright: `labels` -> `\mathrm{labels}`); `\cdot` is the matrix product, `\odot` the elementwise
+//! one, `^\top` the transpose, `\mathbb{1}[...]` an indicator, `\sum_i` / `\sum_j` sums over rows
+//! / columns. For display math (inside `$$...$$` or `\[...\]`); needs amsmath (aligned), and a
+//! blackboard 1 for `\mathbb{1}` (MathJax and KaTeX have one; in LaTeX, e.g. the bbold package).
 // SPDX-License-Identifier: BSL-1.0
 #ifndef TAPELESS_IO_LATEX_HPP
 #define TAPELESS_IO_LATEX_HPP
