@@ -185,8 +185,9 @@ private:
         for (std::size_t j = 0; j < leaves::size; ++j) {
             auto const& src = b_.sources[j];
             if (!src.tracked()) continue;
-            same = same && *src.data == b_.data[j] && (!src.rows || *src.rows == b_.shapes[j].rows) &&
-                   (!src.cols || *src.cols == b_.shapes[j].cols);
+            auto now = src.read({b_.data[j], b_.shapes[j].rows, b_.shapes[j].cols});
+            same = same && now.data == b_.data[j] && now.rows == b_.shapes[j].rows &&
+                   now.cols == b_.shapes[j].cols;
         }
         return same;
     }
@@ -208,12 +209,12 @@ private:
         for (std::size_t j = 0; j < leaves::size; ++j) {
             auto const& src = b.sources[j];
             if (!src.tracked()) continue;
-            if (*src.data == nullptr)
+            auto now = src.read({b.data[j], b.shapes[j].rows, b.shapes[j].cols});
+            if (now.data == nullptr)
                 throw binding_error("tapeless: the tensor bound as '" + std::string(leaf_names[j]) +
                                     "' has no storage (moved from?)");
-            b.data[j] = *src.data;
-            if (src.rows) b.shapes[j].rows = *src.rows;
-            if (src.cols) b.shapes[j].cols = *src.cols;
+            b.data[j] = now.data;
+            b.shapes[j] = {now.rows, now.cols};
         }
         try {
             bind(b);

@@ -7,16 +7,34 @@
 
 namespace tapeless::detail {
 
+//! A tensor's storage pointer and extents as read just now.
+template <class T>
+struct tensor_state {
+    T const* data;
+    std::size_t rows;
+    std::size_t cols;
+};
+
 //! A leaf made from a `Tensor` remembers this, so a compiled step can see, before it reads
 //! anything, that the tensor was moved from, resized or given new storage since it was bound.
 //! A leaf made from a view has none: a view's storage is the user's to keep valid.
+//! Objects that keep their pointer and extents private (an Eigen matrix) are read through
+//! `read_object` instead of the addresses.
 template <class T>
 struct tensor_source {
-    T* const* data = nullptr;          // null: no tensor behind the leaf
+    T* const* data = nullptr;          // null: no tensor behind the leaf, or one read by function
     std::size_t const* rows = nullptr; // null: static extent
     std::size_t const* cols = nullptr;
+    void const* object = nullptr;
+    tensor_state<T> (*read_object)(void const*) = nullptr;
 
-    [[nodiscard]] constexpr bool tracked() const { return data != nullptr; }
+    [[nodiscard]] constexpr bool tracked() const { return data != nullptr || read_object != nullptr; }
+
+    //! The storage and extents now; `bound` supplies the extents that are static.
+    [[nodiscard]] tensor_state<T> read(tensor_state<T> bound) const {
+        if (read_object) return read_object(object);
+        return {*data, rows ? *rows : bound.rows, cols ? *cols : bound.cols};
+    }
 };
 
 } // namespace tapeless::detail
