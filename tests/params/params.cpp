@@ -130,4 +130,21 @@ BOOST_AUTO_TEST_CASE(a_moved_from_tensor_is_refused_before_anything_changes) {
     BOOST_TEST(same_bits(n.w1, w1_before));
 }
 
+BOOST_AUTO_TEST_CASE(a_leaf_made_from_a_view_is_refused) {
+    tl::Tensor<float> x(4, 2, 1.0f), w(2, 1, 0.5f);
+    auto W = tl::param<"w">(w.view());
+    auto params = tl::parameters(W);
+    auto step = tl::compile(tl::sum(tl::matmul(tl::input<"x">(x), W)), params);
+    step();
+    tl::optim::sgd<float> opt;
+    std::string what;
+    try {
+        opt.step(params, step);
+    } catch (tl::binding_error const& e) {
+        what = e.what();
+    }
+    BOOST_TEST(what == "tapeless: sgd: parameter 'w' views storage, not a Tensor: pass (tensor, step.grad(leaf)) pairs instead");
+    BOOST_TEST(w(0, 0) == 0.5f);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
