@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 
 namespace tapeless {
 
@@ -84,6 +85,10 @@ inline std::string describe_changes(std::span<std::string_view const> names, std
 }
 template <class Step>
 struct finite_checker; // check_finite.hpp
+//! Never defined: `step.grad<"w9">()` for a name no differentiated leaf has fails on this type,
+//! so the first error line carries the name.
+template <char... Name>
+struct no_gradient_named;
 } // namespace detail
 
 //! A loss and the gradients of `Wrt...`, planned once. Calling it recomputes everything from what
@@ -154,6 +159,21 @@ public:
         static_assert(detail::contains_v<W, detail::type_list<Wrt...>>,
                       "tapeless: grad: this leaf was not passed to compile()");
         return view<W>(gradient_index<W>);
+    }
+    //! The gradient with respect to the leaf named `Name`: `step.grad<"w1">()` is `step.grad(W1)`.
+    //! A name that no leaf passed to `compile()` has is a compile error naming it.
+    template <fixed_string Name>
+    [[nodiscard]] auto grad() const {
+        constexpr std::size_t i = wrt_named<Name>();
+        if constexpr (i == detail::npos) {
+            // Incomplete, spelled as characters: g++ and clang both print those as 'w', '9'.
+            []<std::size_t... I>(std::index_sequence<I...>) {
+                (void)sizeof(detail::no_gradient_named<Name.value[I]...>);
+            }(std::make_index_sequence<Name.view().size()>{});
+        } else {
+            using W = detail::at_t<i, wrt>;
+            return view<W>(gradient_index<W>);
+        }
     }
     //! Each kernel's blocks for the bound shapes, in run order: fixed at bind, see `exec::partition`.
     [[nodiscard]] std::span<exec::partition const> partitions() const { return {s_.part.data(), plan::a.ngroups}; }
@@ -235,6 +255,14 @@ private:
             else return std::string_view{};
         }()...};
     }(leaves{});
+    // The slot of the leaf named `Name` in `wrt`, npos if none.
+    template <fixed_string Name>
+    static constexpr std::size_t wrt_named() {
+        constexpr bool hit[] = {Wrt::name == Name..., false};
+        for (std::size_t i = 0; i < sizeof...(Wrt); ++i)
+            if (hit[i]) return i;
+        return detail::npos;
+    }
     static constexpr std::size_t root_index = detail::index_of_v<root_type, nodes>;
     template <class W>
     static constexpr std::size_t gradient_index = detail::index_of_v<gradient_type<W>, nodes>;

@@ -5,6 +5,7 @@
 
 #include "../config.hpp"
 #include "../tensor/tensor.hpp"
+#include "parameter_set.hpp"
 #include "state.hpp"
 
 #include <cmath>
@@ -49,7 +50,7 @@ public:
     //! `binding_error` before any parameter, state or the step count changes.
     template <class... Args>
     void step(Args&&... args) {
-        auto pairs = detail::gather<T>(args...);
+        auto pairs = detail::pairs_of<T>("adam", args...);
         detail::check_shapes<T>("adam", pairs);
         state_.bind("adam", pairs);
         ++t_;

@@ -5,6 +5,7 @@
 
 #include "../config.hpp"
 #include "../tensor/tensor.hpp"
+#include "parameter_set.hpp"
 #include "state.hpp"
 
 #include <cstddef>
@@ -43,7 +44,7 @@ public:
     //! `binding_error` before any parameter or state changes.
     template <class... Args>
     void step(Args&&... args) {
-        auto pairs = detail::gather<T>(args...);
+        auto pairs = detail::pairs_of<T>("momentum", args...);
         detail::check_shapes<T>("momentum", pairs);
         state_.bind("momentum", pairs);
         auto const& o = options_;

@@ -17,6 +17,10 @@
 //! `grad` returns. Static extents are checked at compile time, runtime ones at every step
 //! (`shape_error`, before anything is written).
 //!
+//! With `<tapeless/params.hpp>`, a parameter set stands for all the pairs: `opt.step(params, step)`
+//! pairs each leaf's tensor with `step.grad(leaf)`, in the set's order, and writes the tensor the
+//! leaf views (`binding_error` if it was moved from, or if the leaf views storage, not a `Tensor`).
+//!
 //! Why pairs rather than registering parameters (`opt.add(w1)`, then `opt.step(g1, ...)`): each
 //! gradient sits next to the tensor it updates, so a misordered list is visible at the call site
 //! and a static-shape mismatch is a compile error, which a registry that erased the parameter's

@@ -5,6 +5,7 @@
 
 #include "../config.hpp"
 #include "../tensor/tensor.hpp"
+#include "parameter_set.hpp"
 #include "state.hpp"
 
 #include <cstddef>
@@ -35,7 +36,7 @@ public:
     //! shape differs from its parameter's, before any parameter changes.
     template <class... Args>
     void step(Args&&... args) {
-        auto pairs = detail::gather<T>(args...);
+        auto pairs = detail::pairs_of<T>("sgd", args...);
         detail::check_shapes<T>("sgd", pairs);
         for (auto const& p : pairs) update(p.param, p.grad, p.param_shape.size(), options_.lr, options_.weight_decay);
     }
