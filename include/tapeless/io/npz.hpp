@@ -30,13 +30,6 @@
 
 namespace tapeless {
 
-//! A file that cannot be written, or read into the destination as asked: missing, not a zip,
-//! truncated, corrupt, or holding arrays other than the destination's (name, shape, dtype).
-//! Thrown before any destination tensor or optimizer state changes.
-struct file_error : error {
-    using error::error;
-};
-
 namespace detail::npz {
 
 // One array of the checkpoint: where its values live and what they must be.
