@@ -81,6 +81,10 @@ public:
     [[nodiscard]] options_type& options() { return options_; }
     [[nodiscard]] options_type const& options() const { return options_; }
 
+    //! The moments and the step count, for checkpoints (io/npz.hpp saves and restores them).
+    [[nodiscard]] detail::state<T, 2>& checkpoint_state() { return state_; }
+    void checkpoint_step_count(std::uint64_t t) { t_ = t; }
+
 private:
     static void update(T* TAPELESS_RESTRICT p, T const* TAPELESS_RESTRICT g, T* TAPELESS_RESTRICT m,
                        T* TAPELESS_RESTRICT v, std::size_t n, T b1, T b2, T eps, T a, T c, T decay) {

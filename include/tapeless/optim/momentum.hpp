@@ -62,6 +62,9 @@ public:
     [[nodiscard]] options_type& options() { return options_; }
     [[nodiscard]] options_type const& options() const { return options_; }
 
+    //! The velocities, for checkpoints (io/npz.hpp saves and restores them).
+    [[nodiscard]] detail::state<T, 1>& checkpoint_state() { return state_; }
+
 private:
     static void update(T* TAPELESS_RESTRICT p, T const* TAPELESS_RESTRICT g, T* TAPELESS_RESTRICT v,
                        std::size_t n, T lr, T mu, T wd, bool nesterov) {
