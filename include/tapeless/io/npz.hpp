@@ -316,7 +316,8 @@ inline void load(std::filesystem::path const& path, std::vector<slot> const& slo
     }
     for (auto const& s : slots)
         if (!entries.count(s.name)) fail("no array '" + s.name + "' in the file");
-    for (auto const& [name, index] : entries) {
+    for (auto const& entry : entries) { // not a structured binding: clang 14 cannot capture those
+        std::string const& name = entry.first;
         bool wanted = std::any_of(slots.begin(), slots.end(), [&](slot const& s) { return s.name == name; });
         if (!wanted) fail("unexpected array '" + name + "' in the file");
     }
