@@ -215,7 +215,37 @@ BOOST_AUTO_TEST_CASE(resize_rows_keeps_the_storage) {
     t.resize_rows(4);
     BOOST_TEST(t.data() == p);
     BOOST_TEST(t(3, 2) == 1.0f);
-    BOOST_CHECK_THROW(t.resize_rows(5), tl::shape_error);
+    BOOST_CHECK_EXCEPTION(t.resize_rows(5), tl::shape_error, [](auto const& e) {
+        return std::string(e.what()) == "tapeless: tensor: resize_rows(5) of a 4x3 tensor needs 15 elements, its storage holds 12";
+    });
+}
+
+// The README's "Minibatches" section: a least-squares fit trained by minibatches, the last of
+// each epoch partial, ending near the true weights.
+BOOST_AUTO_TEST_CASE(readme_loop) {
+    std::size_t const n = 1000, d = 20;
+    tl::Tensor<float> xs(n, d), ys(n, 1), w(d, 1), truth(d, 1);
+    for (std::size_t j = 0; j < d; ++j) truth(j, 0) = 0.1f * float(j % 7) - 0.3f;
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < d; ++j) xs(i, j) = float((i * 31 + j * 17) % 23) / 23.0f - 0.5f;
+        for (std::size_t j = 0; j < d; ++j) ys(i, 0) += xs(i, j) * truth(j, 0);
+    }
+    auto W = tl::param<"w">(w);
+    //! [minibatches]
+    // xs: n x 20 features and ys: n x 1 targets, all in memory; x and y: one minibatch.
+    tl::Tensor<float> x(64, 20), y(64, 1);
+    auto step = tl::compile(tl::mse(tl::matmul(tl::input<"x">(x), W), tl::input<"y">(y)), W);
+    tl::optim::sgd<float> sgd({.lr = 0.5f});
+
+    tl::data::minibatches batches(xs, ys, {.batch = 64, .shuffle = true, .seed = 2024});
+    for (int epoch = 0; epoch < 100; ++epoch)
+        while (batches.next(x, y)) { // rows copied into x and y, nothing allocated; false after
+            step();                  // the epoch's last minibatch, here 1000 % 64 = 40 rows
+            sgd.step(w, step.grad(W));
+        }
+    //! [minibatches]
+    BOOST_TEST(x.rows() == 40u);
+    for (std::size_t j = 0; j < d; ++j) BOOST_TEST(std::abs(w(j, 0) - truth(j, 0)) < 0.02f);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
