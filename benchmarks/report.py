@@ -6,8 +6,9 @@
 
 Reads <results>/runtime/<label>/<row>.json (google-benchmark JSON, repetitions as aggregates),
 <row>.time (/usr/bin/time -v of that row's process), <results>/compile.tsv and a few files bench.sh
-leaves there; asks the system (lscpu, dpkg-query, compilers) for the machine and versions. Python 3
-standard library only; the plots are SVG written here, so no plotting package is needed.
+leaves there; asks the system (lscpu, dpkg-query, compilers) for the machine and versions. The
+tables need the Python 3 standard library only; the SVG plots are drawn with matplotlib
+(Debian: python3-matplotlib).
 The Markdown is cut into sections between `<!-- report.py: begin NAME -->` and
 `<!-- report.py: end NAME -->` markers: runtime-intro, runtime-summary, runtime-targets, runtime-setup
 and runtime (from the runtime rows), compile-targets and compile (from compile.tsv). With
@@ -29,7 +30,6 @@ import os
 import re
 import subprocess
 from datetime import datetime, timezone
-from xml.sax.saxutils import escape
 
 SEED_SIZES = [(8, 4, 3, 1), (64, 784, 50, 1), (1000, 784, 50, 1), (10000, 784, 50, 1), (256, 784, 256, 10)]
 
@@ -174,61 +174,56 @@ def table(head, body, align=None):
     return "\n".join(out)
 
 
-# ---- SVG ------------------------------------------------------------------------------------------------
+# ---- plots ------------------------------------------------------------------------------------------------
 
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
           "#bcbd22"]
 
 
 def svg_loglog(series, title, xlabel, ylabel, path, xticks=None):
-    """series: [(name, [(x, y), ...])], log-log axes, lines with markers, legend on the right."""
+    """series: [(name, [(x, y), ...])], log-log axes, lines with markers, legend on the right.
+
+    Drawn with matplotlib (Debian: python3-matplotlib), imported here so the tables need nothing.
+    """
     pts = [p for _, s in series for p in s if p[0] > 0 and p[1] > 0]
     if not pts:
         return False
-    W, H, L, R, T, B = 980, 520, 80, 360, 40, 60
-    x0, x1 = math.log10(min(p[0] for p in pts)), math.log10(max(p[0] for p in pts))
-    y0, y1 = math.floor(math.log10(min(p[1] for p in pts))), math.ceil(math.log10(max(p[1] for p in pts)))
-    pad = 0.08 * (x1 - x0 or 1)
-    x0, x1 = x0 - pad, x1 + pad
-    if y1 == y0:
-        y1 += 1
-    X = lambda v: L + (math.log10(v) - x0) / (x1 - x0) * (W - L - R)
-    Y = lambda v: T + (y1 - math.log10(v)) / (y1 - y0) * (H - T - B)
-    o = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
-         'font-family="sans-serif" font-size="12">',
-         f'<rect width="{W}" height="{H}" fill="white"/>',
-         f'<text x="{(L + W - R) / 2}" y="22" text-anchor="middle" font-size="15">{escape(title)}</text>']
-    for e in range(int(y0), int(y1) + 1):
-        for m in (1, 2, 5):
-            v = m * 10 ** e
-            if v < 10 ** y0 or v > 10 ** y1:
-                continue
-            y = Y(v)
-            o.append(f'<line x1="{L}" x2="{W - R}" y1="{y:.1f}" y2="{y:.1f}" stroke="{"#ccc" if m == 1 else "#eee"}"/>')
-            o.append(f'<text x="{L - 6}" y="{y + 4:.1f}" text-anchor="end">{fmt(v)}</text>')
-    for v in xticks or sorted({p[0] for p in pts}):
-        x = X(v)
-        o.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{T}" y2="{H - B}" stroke="#eee"/>')
-        o.append(f'<text x="{x:.1f}" y="{H - B + 16}" text-anchor="middle">{fmt(v)}</text>')
-    o.append(f'<rect x="{L}" y="{T}" width="{W - L - R}" height="{H - T - B}" fill="none" stroke="black"/>')
-    o.append(f'<text x="{(L + W - R) / 2}" y="{H - 18}" text-anchor="middle">{escape(xlabel)}</text>')
-    o.append(f'<text transform="translate(18,{(T + H - B) / 2}) rotate(-90)" text-anchor="middle">{escape(ylabel)}</text>')
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator
+
+    # The same data gives the same file: fixed element ids, no date.
+    plt.rcParams["svg.hashsalt"] = "tapeless"
+    plt.rcParams["font.size"] = 9
+    fig, ax = plt.subplots(figsize=(9.8, 5.2), dpi=100)
     for i, (name, s) in enumerate(series):
-        c = COLORS[i % len(COLORS)]
         s = sorted(p for p in s if p[0] > 0 and p[1] > 0)
         if not s:
             continue
-        dash = ' stroke-dasharray="6,3"' if "OpenBLAS" in name else ""
-        o.append(f'<polyline fill="none" stroke="{c}" stroke-width="2"{dash} points="' +
-                 " ".join(f"{X(x):.1f},{Y(y):.1f}" for x, y in s) + '"/>')
-        for x, y in s:
-            o.append(f'<circle cx="{X(x):.1f}" cy="{Y(y):.1f}" r="3.5" fill="{c}"/>')
-        ly = T + 10 + 20 * i
-        o.append(f'<line x1="{W - R + 15}" x2="{W - R + 45}" y1="{ly}" y2="{ly}" stroke="{c}" stroke-width="2"{dash}/>')
-        o.append(f'<text x="{W - R + 52}" y="{ly + 4}">{escape(name)}</text>')
-    o.append("</svg>")
-    with open(path, "w") as f:
-        f.write("\n".join(o) + "\n")
+        ax.plot([x for x, _ in s], [y for _, y in s], marker="o", markersize=4, linewidth=2,
+                color=COLORS[i % len(COLORS)], linestyle="--" if "OpenBLAS" in name else "-", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    x0, x1 = math.log10(min(p[0] for p in pts)), math.log10(max(p[0] for p in pts))
+    y0, y1 = math.floor(math.log10(min(p[1] for p in pts))), math.ceil(math.log10(max(p[1] for p in pts)))
+    pad = 0.08 * (x1 - x0 or 1)
+    ax.set_xlim(10 ** (x0 - pad), 10 ** (x1 + pad))
+    ax.set_ylim(10 ** y0, 10 ** (y1 if y1 > y0 else y0 + 1))
+    ticks = FuncFormatter(lambda v, _: fmt(v))
+    ax.xaxis.set_major_locator(FixedLocator(xticks or sorted({p[0] for p in pts})))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(ticks)
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5)))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(ticks)
+    ax.grid(True, color="#ddd")
+    ax.set_title(title, fontsize=12)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    fig.savefig(path, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
     return True
 
 

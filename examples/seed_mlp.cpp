@@ -11,6 +11,8 @@
 
 #include "support/fashion_mnist.hpp"
 
+#include <tapeless/data/minibatch.hpp>
+
 #include <tapeless/tapeless.hpp>
 
 #include <unistd.h> // isatty
@@ -21,7 +23,6 @@
 #include <cstdio>
 #include <exception>
 #include <fstream>
-#include <numeric>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -176,24 +177,19 @@ int main(int argc, char** argv) {
                              tl::input<"y">(data.test.targets));
     auto evaluate = tl::compile(test_loss);
 
-    std::size_t const batches = train.size() / B; // the leftover samples are dropped
-    std::vector<std::size_t> order(train.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
+    // Shuffled anew each epoch; the leftover samples are dropped. Each minibatch's rows are
+    // copied into x and y, which the compiled step reads.
+    tl::data::minibatches train_batches(train.images, train.targets,
+                                        {.batch = B, .shuffle = true, .seed = 2024, .drop_last = true});
+    std::size_t const batches = train_batches.batches_per_epoch();
     bool const tty = isatty(STDOUT_FILENO) != 0;
     std::printf("seed MLP %zu-%zu-1 on Fashion-MNIST: %zu train, %zu test, batch %zu, lr %g\n", D, H,
                 train.size(), data.test.size(), B, static_cast<double>(opt.lr));
 
     for (int epoch = 1; epoch <= opt.epochs; ++epoch) {
-        std::shuffle(order.begin(), order.end(), rng); // a new sample order every epoch
         auto const start = std::chrono::steady_clock::now();
         double train_sum = 0;
-        for (std::size_t b = 0; b < batches; ++b) {
-            // The compiled step reads whatever x and y hold: copy this batch's rows in.
-            for (std::size_t r = 0; r < B; ++r) {
-                std::size_t const s = order[b * B + r];
-                std::copy_n(train.images.data() + s * D, D, x.data() + r * D);
-                y(r, 0) = train.targets(s, 0);
-            }
+        for (std::size_t b : train_batches.epoch(x, y)) {
             step();
             train_sum += step.value();
             sgd(w1, step.grad(W1), opt.lr);

@@ -83,7 +83,7 @@ if [[ "${TAPELESS_SKIP_APT:-0}" != 1 ]]; then
     step "installing packages"
     run "${sudo[@]}" apt-get update
     run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        cmake ninja-build g++ clang libboost-dev libopenblas-dev libbenchmark-dev time python3 util-linux coreutils
+        cmake ninja-build g++ clang libboost-dev libopenblas-dev libbenchmark-dev time python3 python3-matplotlib util-linux coreutils
     # Optional: PyTorch's C++ library for the libtorch rows (large; its absence only drops those rows).
     if [[ "$skip_libtorch" != 1 ]]; then
         run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libtorch-dev ||

@@ -4,7 +4,8 @@
 # gradients tapeless derived for the seed network beside the hand derivation, writes them as LaTeX
 # and the graph and plan as Graphviz files, and trains the network on Fashion-MNIST; the pictures are
 # rendered to SVG and PNG; then the 784-128-10 classifier (examples/fashion_mnist_classifier.cpp)
-# trains and reports its test accuracy. Files go to build-demo/demo/.
+# trains and reports its test accuracy, and its training curve is drawn with matplotlib
+# (examples/plot_training.py). Files go to build-demo/demo/.
 # Extra arguments are passed to seed_mlp. TAPELESS_SKIP_APT=1 skips the apt step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,7 +24,7 @@ if [[ "${TAPELESS_SKIP_APT:-0}" != 1 ]]; then
     run "${sudo[@]}" apt-get update
     run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake ninja-build g++ libboost-dev libboost-test-dev libopenblas-dev zlib1g-dev \
-        dataset-fashion-mnist graphviz
+        dataset-fashion-mnist graphviz python3-matplotlib
 fi
 
 step "configure build-demo/ (Release, examples only)"
@@ -52,4 +53,14 @@ fi
 
 step "train the 784-128-10 classifier with softmax cross-entropy and Adam"
 run build-demo/examples/tapeless.example.fashion_mnist_classifier --csv "$out/classifier.csv"
+# The system's python3: python3-matplotlib installs there, whatever python3 comes first on PATH.
+py=python3
+[[ -x /usr/bin/python3 ]] && py=/usr/bin/python3
+if "$py" -c "import matplotlib" 2>/dev/null; then
+    step "plot the training curve with matplotlib"
+    run "$py" examples/plot_training.py "$out/classifier.csv"
+else
+    echo "matplotlib is not installed: plot $out/classifier.csv with" \
+         "'python3 examples/plot_training.py $out/classifier.csv' after 'apt-get install python3-matplotlib'"
+fi
 step "done in $((SECONDS - start)) s"

@@ -1,14 +1,14 @@
-// Fuzzing the examples' Fashion-MNIST IDX reader (examples/support/fashion_mnist.hpp) with small
+// Fuzzing the MNIST-format IDX readers (tapeless/data/mnist.hpp over data/idx.hpp) with small
 // label and image files, plain and gzip-compressed, written to a temporary directory and then
 // truncated at every length, given wrong magic numbers, dtype and rank bytes, huge, zero and lying
-// counts, and random bytes. Every broken file must end in a std::runtime_error naming the file
+// counts, and random bytes. Every broken file must end in a tapeless::data::file_error naming the file
 // ("tapeless: corrupt file <path>: ..."), never a crash, another exception or an allocation sized
 // from the header before the data arrived.
 #define TAPELESS_TEST_DEFINE_ALLOC_COUNTER
 #include "support/alloc_counter.hpp"
 #include "support/fuzz.hpp"
 
-#include "../../examples/support/fashion_mnist.hpp"
+#include <tapeless/data/mnist.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -22,7 +22,7 @@
 
 namespace fs = std::filesystem;
 namespace fz = tapeless::test::fuzz;
-namespace ex = tapeless::examples;
+namespace td = tapeless::data;
 using bytes = std::vector<std::uint8_t>;
 
 namespace {
@@ -99,20 +99,20 @@ struct reader {
         try {
             tapeless::test::allocation_limit limit(max_allocation);
             if (k == kind::labels) {
-                auto l = ex::detail::read_idx_labels(file);
+                auto l = td::read_mnist_labels(file);
                 for (auto v : l) BOOST_TEST(v <= 9, where);
                 if (items) *items = l.size();
             } else {
-                auto t = ex::detail::read_idx_images(file);
+                auto t = td::read_mnist_images(file);
                 BOOST_TEST(t.cols() == 784u, where);
                 for (std::size_t i = 0; i < t.size(); ++i)
                     if (!(t.data()[i] >= 0.0f && t.data()[i] <= 1.0f)) BOOST_ERROR(where << ": pixel " << t.data()[i]);
                 if (items) *items = t.rows();
             }
             o = fz::outcome::ok;
-        } catch (ex::dataset_missing const& e) {
-            BOOST_ERROR(where << ": dataset_missing for a file that exists: " << e.what());
-        } catch (std::runtime_error const& e) {
+        } catch (td::file_missing const& e) {
+            BOOST_ERROR(where << ": file_missing for a file that exists: " << e.what());
+        } catch (td::file_error const& e) {
             msg = e.what();
             std::string const prefix = "tapeless: corrupt file " + file.string() + ": ";
             if (msg.rfind(prefix, 0) != 0) BOOST_ERROR(where << ": message does not name the file: " << msg);
@@ -169,7 +169,7 @@ struct fixture {
 BOOST_FIXTURE_TEST_SUITE(fuzz_idx, fixture)
 
 BOOST_AUTO_TEST_CASE(good_files_are_read_exactly) {
-    fz::tally t("idx good files", "std::runtime_error");
+    fz::tally t("idx good files", "tapeless::data::file_error");
     reader r{file(), t};
     for (auto const& s : samples()) {
         std::size_t items = 0;
@@ -178,17 +178,17 @@ BOOST_AUTO_TEST_CASE(good_files_are_read_exactly) {
     }
     std::ofstream(file(), std::ios::binary).write(reinterpret_cast<char const*>(labels_gz.data()),
                                                   static_cast<std::streamsize>(labels_gz.size()));
-    BOOST_TEST((ex::detail::read_idx_labels(file()) == label_values));
+    BOOST_TEST((td::read_mnist_labels(file()) == label_values));
     std::ofstream(file(), std::ios::binary | std::ios::trunc)
         .write(reinterpret_cast<char const*>(images.data()), static_cast<std::streamsize>(images.size()));
-    auto im = ex::detail::read_idx_images(file());
+    auto im = td::read_mnist_images(file());
     for (std::size_t k = 0; k < pixels.size(); ++k) BOOST_TEST(im.data()[k] == static_cast<float>(pixels[k]) * (1.0f / 255.0f));
 }
 
 // Every proper prefix of every file, the gzip ones cut inside their header, deflate stream and
 // trailer alike.
 BOOST_AUTO_TEST_CASE(truncated_at_every_length) {
-    fz::tally t("idx truncated", "std::runtime_error");
+    fz::tally t("idx truncated", "tapeless::data::file_error");
     reader r{file(), t};
     for (auto const& s : samples())
         for (std::size_t len = 0; len < s.content->size(); ++len)
@@ -199,7 +199,7 @@ BOOST_AUTO_TEST_CASE(truncated_at_every_length) {
 // Each byte of the magic number in turn takes every other value: the zero bytes, the dtype
 // (0x08 unsigned byte; 0x09, 0x0b... other types) and the rank (1 for labels, 3 for images).
 BOOST_AUTO_TEST_CASE(wrong_magic_dtype_and_rank) {
-    fz::tally t("idx magic", "std::runtime_error");
+    fz::tally t("idx magic", "tapeless::data::file_error");
     reader r{file(), t};
     for (auto const& s : samples()) {
         if (s.content == &labels_gz || s.content == &images_gz) continue;
@@ -219,7 +219,7 @@ BOOST_AUTO_TEST_CASE(wrong_magic_dtype_and_rank) {
 // the largest count accepted (2^24, whose images would take 52 GB of floats), beyond it, 2^31
 // and 2^32 - 1; sides 0, 27, 2^31. All rejected, and no allocation follows the header's word.
 BOOST_AUTO_TEST_CASE(zero_huge_and_lying_dimensions) {
-    fz::tally t("idx dimensions", "std::runtime_error");
+    fz::tally t("idx dimensions", "tapeless::data::file_error");
     reader r{file(), t};
     std::uint32_t const counts[] = {0, 1, 3, 8, 60001, 1u << 24, (1u << 24) + 1, 1u << 31, 0xffffffffu};
     std::uint32_t const sides[] = {0, 1, 27, 28, 29, 1u << 31, 0xffffffffu};
@@ -254,7 +254,7 @@ BOOST_AUTO_TEST_CASE(zero_huge_and_lying_dimensions) {
 }
 
 BOOST_AUTO_TEST_CASE(label_out_of_range) {
-    fz::tally t("idx labels", "std::runtime_error");
+    fz::tally t("idx labels", "tapeless::data::file_error");
     reader r{file(), t};
     for (unsigned v = 10; v < 256; ++v) {
         bytes b = labels;
@@ -265,7 +265,7 @@ BOOST_AUTO_TEST_CASE(label_out_of_range) {
 
 // Random bytes, with and without a gzip header in front, of random lengths.
 BOOST_AUTO_TEST_CASE(garbage) {
-    fz::tally t("idx garbage", "std::runtime_error");
+    fz::tally t("idx garbage", "tapeless::data::file_error");
     reader r{file(), t};
     for (std::size_t i = 0; i < fz::inputs(1000); ++i) {
         fz::rng g = fz::input_rng("idx garbage", i);
@@ -280,7 +280,7 @@ BOOST_AUTO_TEST_CASE(garbage) {
 // and is then read as it now says; a gzip file's checksum should catch the change; neither may
 // end in anything but a value or the corrupt-file error.
 BOOST_AUTO_TEST_CASE(random_mutations) {
-    fz::tally t("idx mutations", "std::runtime_error");
+    fz::tally t("idx mutations", "tapeless::data::file_error");
     reader r{file(), t};
     auto const all = samples();
     for (std::size_t i = 0; i < fz::inputs(3000); ++i) {
@@ -296,17 +296,19 @@ BOOST_AUTO_TEST_CASE(random_mutations) {
 }
 
 BOOST_AUTO_TEST_CASE(missing_file_and_mismatched_split) {
-    BOOST_CHECK_THROW(ex::detail::read_idx_labels(dir.path / "absent.gz"), ex::dataset_missing);
+    BOOST_CHECK_EXCEPTION(td::read_mnist_labels(dir.path / "absent.gz"), td::file_missing, [&](auto const& e) {
+        return std::string(e.what()) == "tapeless: file not found: " + (dir.path / "absent.gz").string();
+    });
     auto write = [&](char const* name, bytes const& b) {
         std::ofstream(dir.path / name, std::ios::binary).write(reinterpret_cast<char const*>(b.data()),
                                                                static_cast<std::streamsize>(b.size()));
     };
     write("x-labels-idx1-ubyte.gz", labels_gz);
     write("x-images-idx3-ubyte.gz", images_gz);
-    BOOST_CHECK_EXCEPTION(ex::load_fashion_mnist_split("x", dir.path), std::runtime_error, [](auto const& e) {
-        return std::string(e.what()) == "tapeless: Fashion-MNIST x: 2 images but 7 labels";
+    BOOST_CHECK_EXCEPTION(td::load_mnist_split(dir.path, "x"), td::file_error, [&](auto const& e) {
+        return std::string(e.what()) == "tapeless: MNIST split " + (dir.path / "x").string() + ": 2 images but 7 labels";
     });
-    BOOST_CHECK_THROW(ex::load_fashion_mnist_split("y", dir.path), ex::dataset_missing);
+    BOOST_CHECK_THROW(td::load_mnist_split(dir.path, "y"), td::file_missing);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

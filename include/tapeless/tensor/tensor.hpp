@@ -105,9 +105,10 @@ public:
     static constexpr tapeless::shape static_shape{R, C};
 
     //! Static extents: a zeroed R x C tensor. Runtime extents: an empty 0 x 0 tensor.
-    Tensor() : data_(detail::allocate_aligned<T>(this->rows() * this->cols()).release()) {}
+    Tensor() : data_(detail::allocate_aligned<T>(this->rows() * this->cols()).release()), capacity_(size()) {}
     Tensor(std::size_t rows, std::size_t cols)
-        : detail::extents_holder<R, C>(rows, cols), data_(detail::allocate_aligned<T>(rows * cols).release()) {}
+        : detail::extents_holder<R, C>(rows, cols), data_(detail::allocate_aligned<T>(rows * cols).release()),
+          capacity_(rows * cols) {}
     Tensor(std::size_t rows, std::size_t cols, T fill_value) : Tensor(rows, cols) { fill(fill_value); }
     //! Row by row: `Tensor<double> a{{1, 2}, {3, 4}}`.
     Tensor(std::initializer_list<std::initializer_list<T>> rows)
@@ -121,7 +122,9 @@ public:
     }
     Tensor(Tensor const& o) : Tensor(o.rows(), o.cols()) { std::copy_n(o.data(), o.size(), data()); }
     //! Leaves `o` empty: null storage and, for runtime extents, 0 x 0.
-    Tensor(Tensor&& o) noexcept : detail::extents_holder<R, C>(o), data_(std::exchange(o.data_, nullptr)) {
+    Tensor(Tensor&& o) noexcept
+        : detail::extents_holder<R, C>(o), data_(std::exchange(o.data_, nullptr)),
+          capacity_(std::exchange(o.capacity_, 0)) {
         o.forget_extents();
     }
     //! Equal shapes copy in place, as Eigen does: the storage stays where it is, so every leaf and
@@ -139,6 +142,7 @@ public:
         release();
         static_cast<detail::extents_holder<R, C>&>(*this) = o;
         data_ = std::exchange(o.data_, nullptr);
+        capacity_ = std::exchange(o.capacity_, 0);
         o.forget_extents();
         return *this;
     }
@@ -152,6 +156,21 @@ public:
     T const& operator()(std::size_t i, std::size_t j) const { return data_[i * this->cols() + j]; }
 
     void fill(T v) { std::fill_n(data(), size(), v); }
+    //! Elements the storage holds: at least `size()`, more after `resize_rows` made it smaller.
+    [[nodiscard]] std::size_t capacity() const { return capacity_; }
+    //! A new row count in the same storage, up to `capacity() / cols()` rows: a smaller last
+    //! minibatch without an allocation. Rows kept keep their values; a bound step notices the new
+    //! extent and plans again. Throws `shape_error` beyond the capacity.
+    void resize_rows(std::size_t rows)
+        requires(R == dynamic)
+    {
+        if (rows == this->rows()) return;
+        if (this->cols() != 0 && rows > capacity_ / this->cols())
+            throw shape_error("tapeless: tensor: resize_rows(" + std::to_string(rows) + ") of a " +
+                              to_string(shape()) + " tensor needs " + std::to_string(rows * this->cols()) +
+                              " elements, its storage holds " + std::to_string(capacity_));
+        static_cast<detail::extents_holder<R, C>&>(*this) = detail::extents_holder<R, C>(rows, this->cols());
+    }
     [[nodiscard]] TensorView<T, R, C> view() { return {data(), this->rows(), this->cols()}; }
     [[nodiscard]] TensorView<T const, R, C> view() const { return {data(), this->rows(), this->cols()}; }
     //! Where this tensor's storage pointer and extents live (what leaves remember).
@@ -170,6 +189,7 @@ private:
     }
 
     T* data_ = nullptr;
+    std::size_t capacity_ = 0;
 };
 
 } // namespace tapeless
