@@ -24,7 +24,7 @@ if [[ "${TAPELESS_SKIP_APT:-0}" != 1 ]]; then
     run "${sudo[@]}" apt-get update
     run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake ninja-build g++ libboost-dev libboost-test-dev libopenblas-dev zlib1g-dev \
-        dataset-fashion-mnist graphviz python3-matplotlib
+        libzip-dev dataset-fashion-mnist graphviz python3-matplotlib
 fi
 
 step "configure build-demo/ (Release, examples only)"
@@ -52,7 +52,8 @@ else
 fi
 
 step "train the 784-128-10 classifier with softmax cross-entropy and Adam"
-run build-demo/examples/tapeless.example.fashion_mnist_classifier --csv "$out/classifier.csv"
+run build-demo/examples/tapeless.example.fashion_mnist_classifier --csv "$out/classifier.csv" \
+    --save "$out/classifier.npz"
 # The system's python3: python3-matplotlib installs there, whatever python3 comes first on PATH.
 py=python3
 [[ -x /usr/bin/python3 ]] && py=/usr/bin/python3

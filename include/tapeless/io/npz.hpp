@@ -248,7 +248,14 @@ struct file_closer {
 };
 using zip_ptr = std::unique_ptr<zip_t, zip_closer>;
 
-inline std::string quoted(std::filesystem::path const& p) { return "\"" + p.string() + "\""; }
+// Appended to a named string, not `literal + temporary`: GCC 12 at -O3 misreports that as an
+// overlapping copy (-Wrestrict).
+inline std::string quoted(std::filesystem::path const& p) {
+    std::string s = "\"";
+    s += p.string();
+    s += '"';
+    return s;
+}
 
 inline void save(std::filesystem::path const& path, std::vector<slot> const& slots) {
     auto fail = [&](std::string what) { throw file_error("tapeless: save_npz(" + quoted(path) + "): " + what); };
