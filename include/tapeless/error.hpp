@@ -30,7 +30,8 @@ struct binding_error : error {
     using error::error;
 };
 
-//! A checkpoint that cannot be written, or read into its destination as asked: missing, not a zip,
+//! A file that cannot be read or written as asked. Data files (data/idx.hpp, also as
+//! `data::file_error`): missing, truncated, corrupt. A checkpoint: missing, not a zip,
 //! truncated, corrupt, or holding other arrays than the destination (names, shapes, dtypes), e.g.
 //! "tapeless: load_npz("ckpt.npz"): array 'w1' is 784x50 in the file, the destination is 784x51".
 //! A load throws it before any tensor or optimizer state changes (io/npz.hpp).

@@ -25,10 +25,9 @@
 namespace tapeless::data {
 
 //! A data file that cannot be read as what it claims to be: "tapeless: corrupt file <path>: <why>"
-//! (truncated, a wrong magic number, sizes the data does not back, a bad gzip trailer, ...).
-struct file_error : error {
-    using error::error;
-};
+//! (truncated, a wrong magic number, sizes the data does not back, a bad gzip trailer, ...). The
+//! library's one file error, the one checkpoints throw too.
+using file_error = tapeless::file_error;
 
 //! A data file that does not exist: "tapeless: file not found: <path>".
 struct file_missing : file_error {
