@@ -233,7 +233,9 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(prepacked_b_row_blocks_equal_gemm, T, elements) {
                 }
             }
     }
-    BOOST_TEST(tried >= 2u);
+    // How many of these shapes take the narrow path depends on the vector width: at least one does
+    // on every ISA (two with 64-byte vectors, one with 32-byte ones).
+    BOOST_TEST(tried >= 1u);
     BOOST_TEST(pt::packed_b_size<T>(1000, 1, 784) == 0u); // matrix-vector: not the narrow path
     BOOST_TEST(pt::packed_b_size<T>(1000, 500, 784) == 0u); // wide: the general path
 }

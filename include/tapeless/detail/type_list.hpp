@@ -121,27 +121,34 @@ struct pick_from<List, Begin, std::index_sequence<I...>> {
     using type = type_list<at_t<Begin + I, List>...>;
 };
 
-//! The types of List that satisfy Pred, in order: positions found in a constexpr array, then
-//! picked, so no instantiation recurses along the list.
+//! The types of List at the positions where `Keep` (a constexpr array of bool, one per type, and
+//! one more) is true, in order: positions found in a constexpr array, then picked, so no
+//! instantiation recurses along the list.
+template <class List, auto const& Keep>
+struct kept {
+    static constexpr std::size_t count = [] {
+        std::size_t c = 0;
+        for (std::size_t i = 0; i < List::size; ++i) c += Keep[i];
+        return c;
+    }();
+    static constexpr std::array<std::size_t, count> where = [] {
+        std::array<std::size_t, count> r{};
+        for (std::size_t i = 0, c = 0; i < List::size; ++i)
+            if (Keep[i]) r[c++] = i;
+        return r;
+    }();
+    template <std::size_t... I>
+    static auto picked(std::index_sequence<I...>) -> type_list<at_t<where[I], List>...>;
+    using type = decltype(picked(std::make_index_sequence<count>{}));
+};
+
+//! The types of List that satisfy Pred, in order.
 template <class List, template <class> class Pred>
 struct filter;
 template <class... Ts, template <class> class Pred>
 struct filter<type_list<Ts...>, Pred> {
     static constexpr bool keep[] = {Pred<Ts>::value..., false};
-    static constexpr std::size_t count = [] {
-        std::size_t c = 0;
-        for (bool k : keep) c += k;
-        return c;
-    }();
-    static constexpr std::array<std::size_t, count> where = [] {
-        std::array<std::size_t, count> r{};
-        for (std::size_t i = 0, c = 0; i < sizeof...(Ts); ++i)
-            if (keep[i]) r[c++] = i;
-        return r;
-    }();
-    template <std::size_t... I>
-    static auto picked(std::index_sequence<I...>) -> type_list<at_t<where[I], type_list<Ts...>>...>;
-    using type = decltype(picked(std::make_index_sequence<count>{}));
+    using type = typename kept<type_list<Ts...>, keep>::type;
 };
 template <class List, template <class> class Pred>
 using filter_t = typename filter<List, Pred>::type;

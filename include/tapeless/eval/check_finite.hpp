@@ -6,6 +6,7 @@
 #ifndef TAPELESS_EVAL_CHECK_FINITE_HPP
 #define TAPELESS_EVAL_CHECK_FINITE_HPP
 
+#include "../graph/rebuild.hpp"
 #include "../error.hpp"
 #include "../graph/topological_order.hpp"
 #include "../io/labels.hpp"
@@ -46,7 +47,7 @@ template <class Step>
 struct finite_checker {
     using T = typename Step::value_type;
     using plan = typename Step::plan;
-    using nodes = typename Step::nodes;
+    using nodes = detail::nodes_of<typename Step::plan>;
 
     static void run(Step& step) {
         step.prepare();
@@ -70,10 +71,7 @@ private:
     static std::string name(std::size_t i) { return full_names(nodes{})[i]; }
 
     // Nodes of the loss's own graph; the rest belong to the reverse sweep.
-    static constexpr auto forward = []<class... Ns>(type_list<Ns...>) {
-        using fwd = nodes_t<typename Step::root_type>;
-        return std::array<bool, sizeof...(Ns)>{(index_of_v<Ns, fwd> != npos)...};
-    }(nodes{});
+    static constexpr auto const& forward = Step::derivation::graph.forward;
 
     static void check_leaves(Step const& step) {
         auto const& s = step.s_;

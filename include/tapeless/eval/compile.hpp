@@ -5,7 +5,8 @@
 
 #include "../error.hpp"
 #include "../exec/executor.hpp"
-#include "../graph/adjoint.hpp"
+#include "../graph/check.hpp"
+#include "../graph/derive.hpp"
 #include "../graph/bind.hpp"
 #include "../tensor/tensor.hpp"
 #include "kernel.hpp"
@@ -24,15 +25,6 @@
 namespace tapeless {
 
 namespace detail {
-template <class E>
-inline constexpr bool has_kernel_v = [] {
-    if constexpr (is_node_v<E> && !immediate_v<E>) return E::op::kind != op_kind::layout;
-    else return false;
-}();
-// Every output gets a buffer of its own: a leaf, constant or transpose is copied by `expand`.
-template <class E, class Like>
-using output_t = std::conditional_t<has_kernel_v<E>, E, node<op::expand, E, Like>>;
-
 // Op::apply for the op at runtime index `op` of `Ops`, on `n` leading arguments: immediates are
 // evaluated once per bind, so a switch is cheaper to compile than a function per node.
 template <class Ops, class T>
@@ -97,13 +89,11 @@ template <class Loss, class... Wrt>
 class compiled {
 public:
     using value_type = typename Loss::value_type;
-    using root_type = detail::output_t<Loss, Loss>;
-    template <class W>
-    using gradient_type = detail::output_t<gradient_t<Loss, W>, W>;
-    using outputs = detail::type_list<root_type, gradient_type<Wrt>...>;
-    using nodes = nodes_t<root_type, gradient_type<Wrt>...>;
-    using plan = detail::plan<nodes, outputs>;
-    using leaves = leaves_t<nodes>;
+    //! The loss and its gradients as records (`graph/derive.hpp`), and their schedule.
+    using derivation = detail::derived<Loss, Wrt...>;
+    using plan = detail::plan<derivation>;
+    //! The leaves and runtime scalars bound, by slot.
+    using leaves = typename derivation::leaves;
     //! The leaves differentiated, in the order given to `compile`.
     using wrt = detail::type_list<Wrt...>;
 
@@ -263,13 +253,18 @@ private:
             if (hit[i]) return i;
         return detail::npos;
     }
-    static constexpr std::size_t root_index = detail::index_of_v<root_type, nodes>;
+    static constexpr std::size_t root_index = derivation::graph.out[0];
     template <class W>
-    static constexpr std::size_t gradient_index = detail::index_of_v<gradient_type<W>, nodes>;
-    // For each node, its slot in `leaves` (npos for the rest).
-    static constexpr auto leaf_slot = []<class... Ns>(detail::type_list<Ns...>) {
-        return std::array<std::size_t, sizeof...(Ns)>{detail::index_of_v<Ns, leaves>...};
-    }(nodes{});
+    static constexpr std::size_t gradient_index = derivation::graph.out[1 + detail::index_of_v<W, wrt>];
+    // For each record, its slot in `leaves` (npos for the rest).
+    static constexpr auto leaf_slot = [] {
+        std::array<std::size_t, plan::size> r{};
+        for (std::size_t i = 0; i < plan::size; ++i) {
+            detail::record const& x = derivation::graph.rec[i];
+            r[i] = x.kind == detail::record_kind::leaf || x.kind == detail::record_kind::scalar ? x.slot : detail::npos;
+        }
+        return r;
+    }();
 
     template <class Like>
     auto view(std::size_t i) const {

@@ -1,4 +1,4 @@
-//! @file Defines `plan<Nodes, Outputs>`: the compile-time schedule of an expression DAG (which
+//! @file Defines `plan<Derived>`: the compile-time schedule of a derived graph of records (which
 //! nodes get buffers, which kernels exist, which loops are fused), computed by constexpr functions
 //! over arrays of node facts rather than by recursive templates.
 // SPDX-License-Identifier: BSL-1.0
@@ -9,6 +9,7 @@
 #include "../expr/node.hpp"
 #include "../config.hpp"
 #include "../ops/expand.hpp"
+#include "../graph/derive.hpp"
 
 #include <algorithm>
 #include <array>
@@ -17,50 +18,6 @@
 namespace tapeless::detail {
 
 enum class category : unsigned char { leaf, immediate, elementwise, reduction, contraction, layout };
-
-template <class N>
-constexpr category category_of();
-
-// Scalars, constants, shape-derived values and elementwise ops over only those are known once the
-// plan is bound (2/N in the seed's output adjoint): computed then, never in a loop.
-template <class N>
-inline constexpr bool immediate_v = is_scalar_v<N> || is_constant_v<N>;
-template <class Op, class... A>
-inline constexpr bool immediate_v<node<Op, A...>> = [] {
-    if constexpr (Op::kind == op_kind::shape_only) return true;
-    // expand is how a value gets a buffer of its own (outputs, GEMM operands): never folded away.
-    else if constexpr (Op::kind != op_kind::elementwise || node<Op, A...>::static_shape != shape{1, 1} ||
-                       std::is_same_v<Op, op::expand>) return false;
-    else return [] <std::size_t... K>(std::index_sequence<K...>) {
-        return ((!Op::reads(K) || immediate_v<std::tuple_element_t<K, std::tuple<A...>>>) && ...);
-    }(std::index_sequence_for<A...>{});
-}();
-
-template <class N>
-constexpr category category_of() {
-    if constexpr (is_leaf_v<N>) return category::leaf;
-    else if constexpr (immediate_v<N>) return category::immediate;
-    else if constexpr (N::op::kind == op_kind::elementwise) return category::elementwise;
-    else if constexpr (N::op::kind == op_kind::reduction) return category::reduction;
-    else if constexpr (N::op::kind == op_kind::contraction) return category::contraction;
-    else return category::layout;
-}
-
-//! How many leading arguments an elementwise op reads (expand ignores its last one).
-template <class N>
-inline constexpr std::size_t reads_prefix_v = [] {
-    std::size_t k = 0;
-    while (k < N::arity && N::op::reads(k)) ++k;
-    return k;
-}();
-
-//! Op::apply on the values `at(arg)` of the arguments N reads.
-template <class N, class At>
-TAPELESS_ALWAYS_INLINE constexpr auto apply_node(At&& at) {
-    return [&]<std::size_t... K>(std::index_sequence<K...>) {
-        return N::op::apply(at.template operator()<arg_t<K, N>, K>()...);
-    }(std::make_index_sequence<reads_prefix_v<N>>{});
-}
 
 //! What the planner knows of one node, as plain constexpr data.
 struct node_info {
@@ -84,62 +41,6 @@ struct node_info {
     bool counts = false;        // an inv_count: 1/count(arg) from the shape
     count_of count{};
 };
-
-// The loop domain of an elementwise node is its own shape; of a reduction, its domain argument's.
-template <class N>
-struct domain_of {
-    using node = N;
-};
-template <class N>
-    requires(category_of<N>() == category::reduction)
-struct domain_of<N> {
-    using node = arg_t<N::op::domain_arg, N>;
-};
-
-// The op tags of a node list, each once: kernels are templates on these small types and on plain
-// values, never on expression types, whose mangled names grow with the graph.
-template <class Nodes>
-struct ops_of;
-template <class... Ns>
-struct ops_of<type_list<Ns...>> {
-    template <class N>
-    using is_node = std::bool_constant<is_node_v<N>>;
-    template <class... Ps>
-    static auto tags(type_list<Ps...>) -> type_list<typename Ps::op...>;
-    using type = typename few_unique<decltype(tags(filter_t<type_list<Ns...>, is_node>{}))>::type;
-};
-
-template <class N, class Nodes, class Outputs, class Ops>
-constexpr node_info info_of() {
-    node_info f;
-    f.cat = category_of<N>();
-    f.unit = N::static_shape.rows == 1 && N::static_shape.cols == 1;
-    f.output = contains_v<N, Outputs>;
-    f.stat = N::static_shape;
-    f.rule = shape_rule::scalar;
-    if constexpr (is_node_v<N>) {
-        f.rule = N::op::shape;
-        f.nargs = N::arity;
-        f.cost = N::op::cost;
-        [&]<std::size_t... K>(std::index_sequence<K...>) {
-            ((f.arg[K] = index_of_v<arg_t<K, N>, Nodes>, f.reads[K] = N::op::reads(K)), ...);
-        }(std::make_index_sequence<N::arity>{});
-        f.dom_node = index_of_v<typename domain_of<N>::node, Nodes>;
-        if constexpr (requires { N::op::indexes_columns; }) f.indexes_columns = true;
-        if constexpr (requires { N::op::copies_when_shapes_agree; }) f.copies = true;
-        if constexpr (category_of<N>() == category::reduction) f.is_sum = N::op::shape == shape_rule::scalar;
-        f.op = index_of_v<typename N::op, Ops>;
-        f.name = N::op::name;
-        if constexpr (requires { N::op::count; }) {
-            f.counts = true;
-            f.count = N::op::count;
-        }
-        if constexpr (category_of<N>() == category::elementwise || category_of<N>() == category::immediate)
-            f.nreads = reads_prefix_v<N>;
-    }
-    if constexpr (is_constant_v<N>) f.constant = N::template value<double>;
-    return f;
-}
 
 //! How a loop body obtains a value.
 enum class entry_role : unsigned char {
@@ -643,18 +544,66 @@ constexpr std::array<std::size_t, R + 1> make_refs(analysis<N> const& a) {
     return r;
 }
 
-template <class Nodes, class Outputs>
-struct plan;
+//! The facts of record i of a derived graph, as the planner reads them.
+template <std::size_t M, std::size_t NO>
+constexpr node_info info_of_record(derived_graph<M, NO> const& d, op_fact const* facts, std::size_t i,
+                                   bool const* immediate) {
+    record const& r = d.rec[i];
+    node_info f;
+    f.unit = r.stat == shape{1, 1};
+    f.stat = r.stat;
+    f.rule = shape_rule::scalar;
+    for (std::size_t o : d.out) f.output = f.output || o == i;
+    if (r.kind == record_kind::leaf) f.cat = category::leaf;
+    else if (immediate[i]) f.cat = category::immediate;
+    if (r.kind == record_kind::constant) f.constant = static_cast<double>(r.num) / static_cast<double>(r.den);
+    if (r.kind != record_kind::node) return f;
+    op_fact const& op = facts[r.op];
+    if (!immediate[i]) {
+        f.cat = op.kind == op_kind::elementwise ? category::elementwise
+                : op.kind == op_kind::reduction ? category::reduction
+                : op.kind == op_kind::contraction ? category::contraction
+                                                   : category::layout;
+    }
+    f.rule = op.rule;
+    f.nargs = r.nargs;
+    f.cost = op.cost;
+    for (std::size_t k = 0; k < r.nargs; ++k) {
+        f.arg[k] = r.arg[k];
+        f.reads[k] = op.reads[k];
+    }
+    f.dom_node = f.cat == category::reduction ? r.arg[op.domain_arg] : i;
+    f.indexes_columns = op.indexes_columns;
+    f.copies = op.copies;
+    f.is_sum = f.cat == category::reduction && op.rule == shape_rule::scalar;
+    f.op = r.op;
+    f.name = op.name;
+    f.counts = op.counts;
+    f.count = op.count;
+    if (f.cat == category::elementwise || f.cat == category::immediate)
+        while (f.nreads < r.nargs && op.reads[f.nreads]) ++f.nreads;
+    return f;
+}
 
-//! The schedule of the DAG `Nodes` (topologically ordered) computing `Outputs`.
-template <class... Ns, class... Os>
-struct plan<type_list<Ns...>, type_list<Os...>> {
-    using nodes = type_list<Ns...>;
-    using outputs = type_list<Os...>;
-    static constexpr std::size_t size = sizeof...(Ns);
-    using ops = typename ops_of<nodes>::type;
-    static constexpr analysis<size> a = analyze(std::array<node_info, size>{
-        info_of<Ns, nodes, outputs, ops>()...});
+//! The schedule of the derived graph `Derived::graph` (records in evaluation order): the loss and
+//! the gradients of a `derived<Loss, Wrt...>`.
+template <class Derived>
+struct plan {
+    static constexpr auto const& graph = Derived::graph;
+    static constexpr std::size_t size = graph.rec.size();
+    using ops = typename Derived::ops;
+    using derivation = Derived;
+    static constexpr std::array<bool, size + 1> immediates = [] {
+        std::array<bool, size + 1> known{};
+        for (std::size_t i = 0; i < size; ++i)
+            known[i] = immediate(graph.rec[i], op_facts<ops>.data(), index_of_v<op::expand, ops>, known.data());
+        return known;
+    }();
+    static constexpr analysis<size> a = analyze([] {
+        std::array<node_info, size> info{};
+        for (std::size_t i = 0; i < size; ++i) info[i] = info_of_record(graph, op_facts<ops>.data(), i, immediates.data());
+        return info;
+    }());
     static_assert(!a.unsupported_layout, "tapeless: internal: a transpose of a transpose reached the planner");
 
     // What binding reads at run time, copied out of `a`: only these tables are emitted into the

@@ -21,18 +21,35 @@ inline constexpr int max_scalar_id<scalar<T, Id>> = Id;
 template <class Op, class... A>
 inline constexpr int max_scalar_id<node<Op, A...>> = std::max({-1, max_scalar_id<A>...});
 
+// E with every scalar Id raised by Shift: a type computed once per (Shift, type).
+template <int Shift, class E>
+struct shifted {
+    using type = E;
+};
+template <int Shift, class T, int Id>
+struct shifted<Shift, scalar<T, Id>> {
+    using type = scalar<T, Id + Shift>;
+};
+template <int Shift, class Op, class... A>
+    requires(max_scalar_id<node<Op, A...>> >= 0)
+struct shifted<Shift, node<Op, A...>> {
+    using type = node<Op, typename shifted<Shift, A>::type...>;
+};
+
 template <int Shift, class E>
 constexpr auto shift_scalars(E const& e) {
-    if constexpr (Shift == 0 || max_scalar_id<E> < 0) {
+    using S = typename shifted<Shift, E>::type;
+    if constexpr (Shift == 0 || TAPELESS_SAME(S, E)) {
         return e;
     } else if constexpr (is_scalar_v<E>) {
-        return scalar<typename E::value_type, E::id + Shift>{e.value};
+        return S{e.value};
     } else {
-        return [&]<class Op, class... A>(node<Op, A...> const& n) {
-            return [&]<std::size_t... K>(std::index_sequence<K...>) {
-                return tapeless::make_node<Op>(detail::shift_scalars<Shift>(tapeless::arg<K>(n))...);
-            }(std::index_sequence_for<A...>{});
-        }(e);
+        // Shifting is one-to-one, so S's entries are E's, in the same order.
+        S r{};
+        r.leaves.e = e.leaves.e;
+        r.extent = e.extent;
+        r.conflict = e.conflict;
+        return r;
     }
 }
 

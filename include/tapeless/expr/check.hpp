@@ -16,24 +16,12 @@
 
 namespace tapeless::detail {
 
-//! The runtime shape of `e` from its leaves' extents as they are now. Not ok when a leaf is unbound
-//! (a derived expression's leaves are bound by name later) or an op inside does not fit: that op
-//! reports itself, with its shapes, when the expression is compiled.
+//! The runtime shape of `e`: its leaves' extents, a node's as computed when it was built (O(1): no
+//! walk). Not ok when a leaf is unbound (a derived expression's leaves are bound by name later) or
+//! an op inside does not fit: that op reports itself, with its shapes, when the expression is compiled.
 template <class E>
 constexpr shape_result runtime_shape(E const& e) {
-    if constexpr (is_leaf_v<E>) {
-        if (e.data == nullptr && !e.source.tracked()) return {{}, "unbound"};
-        return {{e.rows, e.cols}};
-    } else if constexpr (is_node_v<E>) {
-        return [&]<std::size_t... K>(std::index_sequence<K...>) -> shape_result {
-            shape_result const r[] = {detail::runtime_shape(tapeless::arg<K>(e))...};
-            for (shape_result const& x : r)
-                if (!x.ok()) return x;
-            return infer_shape(E::op::shape, r[K].value...);
-        }(std::make_index_sequence<E::arity>{});
-    } else {
-        return {{1, 1}};
-    }
+    return tapeless::built_shape(e);
 }
 
 //! A rule on the shapes of a user-level call's arguments: null if they fit, else why not.

@@ -4,7 +4,6 @@
 #ifndef TAPELESS_EXPR_FUNCTIONS_HPP
 #define TAPELESS_EXPR_FUNCTIONS_HPP
 
-#include "../graph/simplify.hpp"
 #include "../ops/matmul.hpp"
 #include "../tensor/tensor.hpp"
 #include "build.hpp"
@@ -12,6 +11,7 @@
 #include "losses.hpp"
 #include "math.hpp"
 #include "reductions.hpp"
+#include "transpose.hpp"
 
 #include <type_traits>
 
@@ -54,9 +54,6 @@ constexpr auto param(X const& x) {
 constexpr auto matmul(expression auto const& a, expression auto const& b) {
     return tapeless::build<op::matmul>(a, b);
 }
-//! Transpose: free when it feeds a matmul (a GEMM flag), a strided read elsewhere; (A·B)ᵀ is
-//! rewritten Bᵀ·Aᵀ and a double transpose vanishes.
-constexpr auto transpose(expression auto const& a) { return simplify::transpose(a); }
 
 } // namespace tapeless
 

@@ -6,8 +6,10 @@
 
 #include "../ops/traits.hpp"
 #include "leaf.hpp"
+#include "leaf_table.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -27,44 +29,23 @@ struct common_value<T, Ts...> {
 };
 } // namespace detail
 
-namespace detail {
-//! Ops take one to three arguments.
-inline constexpr std::size_t max_arity = 3;
-
-// A node's arguments as a plain aggregate (ops take one to three). Not hana::tuple or std::tuple:
-// their constructor templates make every copy of a node an overload resolution over the whole
-// nested type, which dominated the compile time of deep networks (measured in commit 8abead9).
-template <class... A>
-struct args;
-template <class A0>
-struct args<A0> {
-    A0 a0;
-};
-template <class A0, class A1>
-struct args<A0, A1> {
-    A0 a0;
-    A1 a1;
-};
-template <class A0, class A1, class A2>
-struct args<A0, A1, A2> {
-    A0 a0;
-    A1 a1;
-    A2 a2;
-};
-} // namespace detail
-
-//! An op applied to arguments. Plain data: the op tag and the argument types are the graph; the
-//! arguments are held by value, and only leaves and scalars among them carry runtime state.
+//! An op applied to arguments. The op tag and the argument types are the graph; the object holds
+//! no child, only the leaf table of the leaves and scalars below it (each once, see
+//! `leaf_table.hpp`), the runtime shape its arguments had when it was built, and the name of a leaf
+//! bound to two tensors in it, if any (reported when it is compiled).
 template <class Op, class... Args>
 struct node {
     using op = Op;
     static constexpr std::size_t arity = sizeof...(Args);
     using value_type = typename detail::common_value<typename Args::value_type...>::type;
     static constexpr shape static_shape = infer_shape(Op::shape, Args::static_shape...).value;
+    using leaf_list = detail::union_t<detail::leaf_types_t<Args>...>;
 
     static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= detail::max_arity,
                   "tapeless: ops take one to three arguments");
-    detail::args<Args...> args;
+    detail::leaf_table<leaf_list> leaves{};
+    shape_result extent{{0, 0}, "unbound"};
+    std::string_view conflict{};
 };
 
 template <class E>
@@ -102,15 +83,63 @@ inline constexpr bool is_op_v<node<Op, A...>, Op> = true;
 template <class E>
 concept expression = is_node_v<E> || is_leaf_v<E> || is_scalar_v<E> || is_constant_v<E>;
 
-//! The K-th argument of a node.
+namespace detail {
+template <std::size_t K, class... A>
+struct nth;
+template <class A0, class... A>
+struct nth<0, A0, A...> {
+    using type = A0;
+};
+template <class A0, class A1, class... A>
+struct nth<1, A0, A1, A...> {
+    using type = A1;
+};
+template <class A0, class A1, class A2>
+struct nth<2, A0, A1, A2> {
+    using type = A2;
+};
 template <std::size_t K, class N>
-constexpr auto const& arg(N const& n) {
-    if constexpr (K == 0) return n.args.a0;
-    else if constexpr (K == 1) return n.args.a1;
-    else return n.args.a2;
+struct arg_of;
+template <std::size_t K, class Op, class... A>
+struct arg_of<K, node<Op, A...>> : nth<K, A...> {};
+
+//! An object of expression type E whose leaves are taken from table-holding expression `from`.
+//! Its runtime shape is not known here (no walk below it): it reads as unbound.
+template <class E, class From>
+constexpr E rebuild(From const& from) {
+    if constexpr (is_leaf_v<E> || is_scalar_v<E>) return detail::leaf_in<E>(from);
+    else if constexpr (is_node_v<E>) {
+        E e{};
+        std::string_view ignored;
+        e.leaves = detail::gather_table<typename E::leaf_list>(ignored, from);
+        return e;
+    } else return E{};
 }
+} // namespace detail
+
+//! The type of the K-th argument of node N.
 template <std::size_t K, class N>
-using arg_t = std::remove_cvref_t<decltype(tapeless::arg<K>(std::declval<N const&>()))>;
+using arg_t = typename detail::arg_of<K, N>::type;
+
+//! The K-th argument of a node, rebuilt from its leaf table (a node holds no child).
+template <std::size_t K, class N>
+constexpr arg_t<K, N> arg(N const& n) {
+    return detail::rebuild<arg_t<K, N>>(n);
+}
+
+//! The runtime shape an expression had when it was built: a leaf's extents, a node's as its
+//! arguments' gave it; not ok when a leaf is unbound or an op inside does not fit.
+template <class E>
+constexpr shape_result built_shape(E const& e) {
+    if constexpr (is_leaf_v<E>) {
+        if (e.data == nullptr && !e.source.tracked()) return {{}, "unbound"};
+        return {{e.rows, e.cols}};
+    } else if constexpr (is_node_v<E>) {
+        return e.extent;
+    } else {
+        return {{1, 1}};
+    }
+}
 
 //! Shapes that cannot work whatever runtime extents fill in the dynamic ones. Never defined: the
 //! compiler's first error then names the op and both shapes, e.g. "incomplete type
@@ -133,7 +162,18 @@ constexpr void check_static_shapes() {
 template <class Op, expression... Args>
 constexpr node<Op, Args...> make_node(Args const&... args) {
     check_static_shapes<Op, Args...>();
-    return {{args...}};
+    node<Op, Args...> n{};
+    n.leaves = detail::gather_table<typename node<Op, Args...>::leaf_list>(n.conflict, args...);
+    shape_result const r[] = {tapeless::built_shape(args)...};
+    n.extent = {{}, nullptr};
+    for (shape_result const& x : r)
+        if (!x.ok()) n.extent = x;
+    if (n.extent.ok()) {
+        n.extent = [&]<std::size_t... K>(std::index_sequence<K...>) {
+            return infer_shape(Op::shape, r[K].value...);
+        }(std::index_sequence_for<Args...>{});
+    }
+    return n;
 }
 
 } // namespace tapeless

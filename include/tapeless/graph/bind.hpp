@@ -27,6 +27,12 @@ struct bindings {
 };
 
 namespace detail {
+// For each entry of a leaf list, its position in the node list `Nodes` (npos: not there).
+template <class List, class Nodes>
+inline constexpr auto slots_in = []<class... Ls>(type_list<Ls...>) {
+    return std::array<std::size_t, sizeof...(Ls) + 1>{index_of_v<Ls, Nodes>..., npos};
+}(List{});
+
 template <class N>
 struct is_bound_leaf : std::bool_constant<is_leaf_v<N> || is_scalar_v<N>> {};
 } // namespace detail
@@ -59,14 +65,34 @@ constexpr bool leaf_names_unique(type_list<Ns...>) {
 }
 } // namespace detail
 
-//! Walks the whole expression (every occurrence, so that no conflict hides in a repeated subtree)
-//! and records each leaf's storage and each scalar's value. Throws `binding_error` if one name is
-//! bound to two different tensors.
+//! Records each leaf's storage and each scalar's value from the expression's leaf table (each
+//! distinct leaf once: no walk over the graph). Throws `binding_error` if one name is bound to two
+//! different tensors, here or where the expression was built.
 template <class T, class Nodes, class E>
 void collect(E const& e, bindings<T, Nodes>& b) {
     if constexpr (is_node_v<E>) {
-        [&]<std::size_t... K>(std::index_sequence<K...>) { (tapeless::collect(tapeless::arg<K>(e), b), ...); }(
-            std::make_index_sequence<E::arity>{});
+        if (!e.conflict.empty())
+            throw binding_error("tapeless: two different tensors are bound under the name '" +
+                                std::string(e.conflict) + "'");
+        using List = typename E::leaf_list;
+        static constexpr auto at = detail::slots_in<List, Nodes>;
+        for (std::size_t s = 0; s < List::size; ++s) {
+            std::size_t i = at[s];
+            if (i == detail::npos) continue; // a leaf the bound expression does not use
+            auto const& x = e.leaves.e[s];
+            if (detail::leaf_names<List>[s].empty()) {
+                b.values[i] = x.value;
+            } else {
+                shape sh{x.rows, x.cols};
+                if (b.bound[i] && (b.data[i] != x.data || b.shapes[i] != sh))
+                    throw binding_error("tapeless: two different tensors are bound under the name '" +
+                                        std::string(detail::leaf_names<List>[s]) + "'");
+                b.data[i] = x.data;
+                b.shapes[i] = sh;
+                if (x.source.tracked()) b.sources[i] = x.source;
+            }
+            b.bound[i] = true;
+        }
     } else if constexpr (is_leaf_v<E> || is_scalar_v<E>) {
         constexpr std::size_t i = detail::index_of_v<E, Nodes>;
         if constexpr (i == detail::npos) {
@@ -87,18 +113,26 @@ void collect(E const& e, bindings<T, Nodes>& b) {
     }
 }
 
-//! An instance of expression type G whose leaves and scalars are taken from `b`.
+//! An instance of expression type G whose leaves and scalars are taken from `b`: its leaf table
+//! filled slot by slot, no walk over G's graph.
 template <class G, class T, class Nodes>
 G rebind(bindings<T, Nodes> const& b) {
     if constexpr (is_leaf_v<G>) {
         constexpr std::size_t i = detail::index_of_v<G, Nodes>;
-        return G{b.data[i], b.shapes[i].rows, b.shapes[i].cols, b.sources[i]};
+        if constexpr (i == detail::npos) return G{};
+        else return G{b.data[i], b.shapes[i].rows, b.shapes[i].cols, b.sources[i]};
     } else if constexpr (is_scalar_v<G>) {
-        return G{b.values[detail::index_of_v<G, Nodes>]};
+        constexpr std::size_t i = detail::index_of_v<G, Nodes>;
+        if constexpr (i == detail::npos) return G{};
+        else return G{b.values[i]};
     } else if constexpr (is_node_v<G>) {
-        return [&]<class Op, class... A>(node<Op, A...>*) {
-            return tapeless::make_node<Op>(tapeless::rebind<A>(b)...);
-        }(static_cast<G*>(nullptr));
+        G g{};
+        using List = typename G::leaf_list;
+        static constexpr auto at = detail::slots_in<List, Nodes>;
+        for (std::size_t s = 0; s < List::size; ++s)
+            if (std::size_t i = at[s]; i != detail::npos)
+                g.leaves.e[s] = {b.data[i], b.shapes[i].rows, b.shapes[i].cols, b.sources[i], b.values[i]};
+        return g;
     } else {
         return G{};
     }

@@ -7,7 +7,8 @@
 #include "../expr/check.hpp"
 #include "../ops/mul.hpp"
 #include "../ops/sum.hpp"
-#include "adjoint.hpp"
+#include "check.hpp"
+#include "rebuild.hpp"
 #include "bind.hpp"
 
 #include <tuple>

@@ -5,7 +5,8 @@
 #ifndef TAPELESS_IO_DOT_HPP
 #define TAPELESS_IO_DOT_HPP
 
-#include "../graph/adjoint.hpp"
+#include "../graph/check.hpp"
+#include "../graph/rebuild.hpp"
 #include "../graph/topological_order.hpp"
 #include "labels.hpp"
 

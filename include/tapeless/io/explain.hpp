@@ -7,6 +7,7 @@
 #ifndef TAPELESS_IO_EXPLAIN_HPP
 #define TAPELESS_IO_EXPLAIN_HPP
 
+#include "../graph/rebuild.hpp"
 #include "labels.hpp"
 #include "plan_facts.hpp"
 
@@ -48,7 +49,7 @@ std::string explain(Step const& step) {
     using T = typename Step::value_type;
     using detail::cell;
     constexpr auto const& a = plan::a;
-    auto const named = detail::report_names<typename plan::nodes>(step.shapes());
+    auto const named = detail::report_names<detail::nodes_of<plan>>(step.shapes());
     auto const& names = named.names;
     auto outputs = detail::output_names(step);
     auto costs = detail::kernel_costs(step);

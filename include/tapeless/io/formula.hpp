@@ -20,6 +20,7 @@
 #ifndef TAPELESS_IO_FORMULA_HPP
 #define TAPELESS_IO_FORMULA_HPP
 
+#include "../graph/rebuild.hpp"
 #include "../ops/abs.hpp"
 #include "../ops/add.hpp"
 #include "../ops/column_index.hpp"
@@ -408,24 +409,19 @@ private:
 };
 
 namespace detail {
-// Records the leaves' runtime extents and the scalars' values, visiting each distinct node once.
+// Records the leaves' runtime extents and the scalars' values, from the expression's leaf table.
 template <class F, class E>
-void record_bindings(E const& e, F& f, std::array<bool, F::size>& seen) {
+void record_bindings(E const& e, F& f) {
     using Nodes = typename F::names::nodes;
-    constexpr std::size_t i = index_of_v<E, Nodes>;
-    if constexpr (i != npos) {
-        if (seen[i]) return;
-        seen[i] = true;
-        if constexpr (is_leaf_v<E>) {
-            if (e.data != nullptr || e.source.tracked()) f.shapes[i] = {e.rows, e.cols};
-        } else if constexpr (is_scalar_v<E>) {
-            f.values[i] = detail::number_text(e.value);
-        } else if constexpr (is_node_v<E>) {
-            [&]<std::size_t... K>(std::index_sequence<K...>) {
-                (detail::record_bindings(tapeless::arg<K>(e), f, seen), ...);
-            }(std::make_index_sequence<E::arity>{});
+    detail::for_each_leaf(e, [&]<class L>(L const& l) {
+        constexpr std::size_t i = index_of_v<L, Nodes>;
+        if constexpr (i == npos) return;
+        else if constexpr (is_leaf_v<L>) {
+            if (l.data != nullptr || l.source.tracked()) f.shapes[i] = {l.rows, l.cols};
+        } else {
+            f.values[i] = detail::number_text(l.value);
         }
-    }
+    });
 }
 
 // The formula of the last node of E's DAG, then its definitions, in Notation.
@@ -433,10 +429,7 @@ template <class E, class Notation>
 std::string render_expression(E const* e) {
     using Nodes = nodes_t<E>;
     formulas<Nodes, Notation> f;
-    if (e) {
-        std::array<bool, Nodes::size> seen{};
-        detail::record_bindings(*e, f, seen);
-    }
+    if (e) detail::record_bindings(*e, f);
     f.render();
     constexpr std::size_t root = Nodes::size - 1;
     return Notation::with_definitions(naming<Nodes>::count[root] ? f.ref(root).text : f.own(root).text, f.definitions());
@@ -449,7 +442,7 @@ std::string render_expression(E const* e) {
 //! with those names; `definitions` lists (uk, formula) then (N, size(...)). How a sum_to reads
 //! (Σᵢ, Σⱼ, ...) depends on shapes: the static ones, or `shapes[i]` for node i when given (a
 //! compiled step knows every node's runtime extents). Example, the seed network:
-//!   auto d = tapeless::display_names<plan::nodes>(); // text; LaTeX: <plan::nodes, latex_notation>
+//!   auto d = tapeless::display_names<detail::nodes_of<plan>>(); // LaTeX: <..., latex_notation>
 //!   d.names[i] == "u1", d.definitions[0] == {"u1", "x·w1 + b1"}
 template <class Nodes>
 struct named_nodes {

@@ -5,6 +5,7 @@
 #ifndef TAPELESS_IO_PLAN_DOT_HPP
 #define TAPELESS_IO_PLAN_DOT_HPP
 
+#include "../graph/rebuild.hpp"
 #include "dot.hpp"
 #include "plan_facts.hpp"
 
@@ -32,13 +33,13 @@ std::string to_dot(Step const& step) {
     using detail::dot_quote;
     using detail::npos;
     constexpr auto const& a = plan::a;
-    auto const names = detail::defined_names(detail::report_names<typename plan::nodes>(step.shapes()));
+    auto const names = detail::defined_names(detail::report_names<detail::nodes_of<plan>>(step.shapes()));
     auto outputs = detail::output_names(step);
     auto costs = detail::kernel_costs(step);
     auto shapes = step.shapes();
     constexpr auto params = []<class... Ns>(detail::type_list<Ns...>) {
         return std::array<bool, sizeof...(Ns)>{is_param_v<Ns>...};
-    }(typename plan::nodes{});
+    }(detail::nodes_of<plan>{});
     auto id = [](std::size_t g, std::size_t i) {
         return g == npos ? "n" + std::to_string(i) : "k" + std::to_string(g + 1) + "_n" + std::to_string(i);
     };

@@ -4,6 +4,7 @@
 #ifndef TAPELESS_IO_PLAN_DUMP_HPP
 #define TAPELESS_IO_PLAN_DUMP_HPP
 
+#include "../graph/rebuild.hpp"
 #include "../eval/plan.hpp"
 #include "labels.hpp"
 #include "plan_facts.hpp"
@@ -21,7 +22,7 @@ namespace tapeless {
 template <class Plan>
 std::string describe_plan(std::span<shape const> bound = {}, std::span<std::string const> outputs = {}) {
     constexpr auto const& a = Plan::a;
-    auto const named = detail::report_names<typename Plan::nodes>(bound);
+    auto const named = detail::report_names<detail::nodes_of<Plan>>(bound);
     auto const& names = named.names;
     auto value = [&](std::size_t i) {
         return i < outputs.size() && !outputs[i].empty() ? outputs[i] + " = " + names[i] : names[i];

@@ -11,6 +11,7 @@
 #ifndef TAPELESS_IO_PLAN_FACTS_HPP
 #define TAPELESS_IO_PLAN_FACTS_HPP
 
+#include "../graph/rebuild.hpp"
 #include "../eval/plan.hpp"
 
 #include <array>
@@ -94,14 +95,13 @@ std::vector<kernel_cost> kernel_costs(Step const& step) {
 //! empty for the rest.
 template <class Step>
 std::array<std::string, Step::plan::size> output_names(Step const&) {
-    using nodes = typename Step::plan::nodes;
     std::array<std::string, Step::plan::size> r{};
+    constexpr auto const& out = Step::derivation::graph.out;
     auto mark = [&](std::size_t i, std::string const& what) { r[i] += r[i].empty() ? what : ", " + what; };
-    mark(index_of_v<typename Step::root_type, nodes>, Step::wrt::size ? "loss" : "result");
+    mark(out[0], Step::wrt::size ? "loss" : "result");
     [&]<class... W>(type_list<W...>) {
-        (void)std::initializer_list<int>{
-            (mark(index_of_v<typename Step::template gradient_type<W>, nodes>, "∂loss/∂" + std::string(W::name.view())),
-             0)...};
+        std::size_t w = 1;
+        (void)std::initializer_list<int>{(mark(out[w++], "∂loss/∂" + std::string(W::name.view())), 0)..., 0};
     }(typename Step::wrt{});
     return r;
 }

@@ -10,6 +10,11 @@
 
 namespace tapeless {
 
+namespace detail {
+//! Ops take one to three arguments.
+inline constexpr std::size_t max_arity = 3;
+} // namespace detail
+
 //! How an op is executed, which decides where the planner puts it.
 enum class op_kind {
     elementwise, //!< y_ij from the args' elements at (i, j), broadcasting; fused into loops

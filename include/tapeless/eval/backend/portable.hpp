@@ -90,7 +90,9 @@ TAPELESS_ALWAYS_INLINE void store_partial(T* p, V r, std::size_t count, T beta) 
         return;
     }
 #endif
-    for (std::size_t l = 0; l < count; ++l) p[l] = beta != T(0) ? r[l] + beta * p[l] : r[l];
+    // Bounded by the lanes too: g++ 12 cannot see count < lanes and warns of reads past r.
+    constexpr std::size_t lanes = sizeof(V) / sizeof(T);
+    for (std::size_t l = 0; l < count && l < lanes; ++l) p[l] = beta != T(0) ? r[l] + beta * p[l] : r[l];
 }
 
 //! Lanes [0, count) from p, the rest zero (count <= lanes); nothing at or past p + count is read.
@@ -105,7 +107,7 @@ TAPELESS_ALWAYS_INLINE V load_partial(T const* p, std::size_t count) {
             return V(_mm512_maskz_loadu_pd(static_cast<__mmask8>(mask), p));
     }
 #endif
-    if (count == sizeof(V) / sizeof(T)) return load<V>(p);
+    if (count >= sizeof(V) / sizeof(T)) return load<V>(p);
     V v{};
     std::memcpy(&v, p, count * sizeof(T));
     return v;

@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_ADD_HPP
 
 #include "../../ops/add.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = a + b  =>  ā += sum_to(ȳ), b̄ += sum_to(ȳ), summed over what each broadcast
 template <>
 struct adjoint_rule<op::add> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::sum_to(ybar, y, tapeless::arg<K>(y));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t k) {
+        return g.sum_to(ybar, y, g.arg(y, k));
     }
 };
 

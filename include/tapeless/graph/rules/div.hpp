@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_DIV_HPP
 
 #include "../../ops/div.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,10 +11,10 @@ namespace tapeless {
 // y = a / b  =>  ā += sum_to(ȳ / b),  b̄ -= sum_to(ȳ ⊙ y / b)
 template <>
 struct adjoint_rule<op::div> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        if constexpr (K == 0) return simplify::sum_to(simplify::div(ybar, tapeless::arg<1>(y)), y, tapeless::arg<0>(y));
-        else return simplify::sum_to(simplify::neg(simplify::div(simplify::mul(ybar, y), tapeless::arg<1>(y))), y, tapeless::arg<1>(y));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t k) {
+        if (k == 0) return g.sum_to(g.div(ybar, g.arg(y, 1)), y, g.arg(y, 0));
+        return g.sum_to(g.neg(g.div(g.mul(ybar, y), g.arg(y, 1))), y, g.arg(y, 1));
     }
 };
 

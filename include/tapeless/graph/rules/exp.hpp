@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_EXP_HPP
 
 #include "../../ops/exp.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = eˣ  =>  x̄ += ȳ ⊙ y
 template <>
 struct adjoint_rule<op::exp> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, y);
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.mul(ybar, y);
     }
 };
 

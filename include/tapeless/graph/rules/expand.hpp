@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_EXPAND_HPP
 
 #include "../../ops/expand.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = expand(x, like)  =>  x̄ += sum_to(ȳ)
 template <>
 struct adjoint_rule<op::expand> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::sum_to(ybar, y, tapeless::arg<0>(y));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.sum_to(ybar, y, g.arg(y, 0));
     }
 };
 

@@ -5,7 +5,6 @@
 
 #include "../../ops/leaky_relu.hpp"
 #include "../../ops/leaky_step.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -13,10 +12,12 @@ namespace tapeless {
 // y = leaky_relu(x, s)  =>  x̄ += ȳ ⊙ leaky_step(x, s)   (the slope is a constant: s̄ is not derived)
 template <>
 struct adjoint_rule<op::leaky_relu> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        if constexpr (K == 0) return simplify::mul(ybar, tapeless::make_node<op::leaky_step>(tapeless::arg<0>(y), tapeless::arg<1>(y)));
-        else return zero{};
+    //! Ops this rule creates (beyond the simplifying builders'): part of the graph's op list.
+    using uses = detail::type_list<op::leaky_step>;
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t k) {
+        if (k != 0) return g.zero();
+        return g.mul(ybar, g.template make<op::leaky_step>(g.arg(y, 0), g.arg(y, 1)));
     }
 };
 

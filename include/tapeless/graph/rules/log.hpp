@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_LOG_HPP
 
 #include "../../ops/log.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = ln x  =>  x̄ += ȳ / x
 template <>
 struct adjoint_rule<op::log> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::div(ybar, tapeless::arg<0>(y));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.div(ybar, g.arg(y, 0));
     }
 };
 

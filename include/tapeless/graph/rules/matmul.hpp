@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_MATMUL_HPP
 
 #include "../../ops/matmul.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,13 +11,11 @@ namespace tapeless {
 // C = A·B  =>  Ā += C̄·Bᵀ,  B̄ += Aᵀ·C̄   (the transposes become GEMM flags)
 template <>
 struct adjoint_rule<op::matmul> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        // GEMM operands are full-sized (no broadcasting inside a product); which of them need a
-        // buffer is the planner's decision.
-        auto cbar = simplify::full(ybar, y);
-        if constexpr (K == 0) return simplify::matmul(cbar, simplify::transpose(tapeless::arg<1>(y)));
-        else return simplify::matmul(simplify::transpose(tapeless::arg<0>(y)), cbar);
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t k) {
+        std::size_t cbar = g.full(ybar, y);
+        if (k == 0) return g.matmul(cbar, g.transpose(g.arg(y, 1)));
+        return g.matmul(g.transpose(g.arg(y, 0)), cbar);
     }
 };
 

@@ -5,7 +5,6 @@
 
 #include "../../ops/max_rows.hpp"
 #include "../../ops/equal.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -13,9 +12,11 @@ namespace tapeless {
 // y_i = max_j x_ij  =>  x̄_ij += ȳ_i ⊙ [x_ij = y_i]   (every tied maximum gets it)
 template <>
 struct adjoint_rule<op::max_rows> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, tapeless::make_node<op::equal>(tapeless::arg<0>(y), y));
+    //! Ops this rule creates (beyond the simplifying builders'): part of the graph's op list.
+    using uses = detail::type_list<op::equal>;
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.mul(ybar, g.template make<op::equal>(g.arg(y, 0), y));
     }
 };
 

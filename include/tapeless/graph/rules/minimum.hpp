@@ -5,7 +5,6 @@
 
 #include "../../ops/minimum.hpp"
 #include "../../ops/ge.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -13,11 +12,13 @@ namespace tapeless {
 // y = min(a, b)  =>  ā += sum_to(ȳ ⊙ [b ≥ a]),  b̄ += sum_to(ȳ ⊙ (1 - [b ≥ a]))   (ties go to a)
 template <>
 struct adjoint_rule<op::minimum> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        auto a_wins = tapeless::make_node<op::ge>(tapeless::arg<1>(y), tapeless::arg<0>(y));
-        if constexpr (K == 0) return simplify::sum_to(simplify::mul(ybar, a_wins), y, tapeless::arg<0>(y));
-        else return simplify::sum_to(simplify::mul(ybar, simplify::sub(one{}, a_wins)), y, tapeless::arg<1>(y));
+    //! Ops this rule creates (beyond the simplifying builders'): part of the graph's op list.
+    using uses = detail::type_list<op::ge>;
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t k) {
+        std::size_t a_wins = g.template make<op::ge>(g.arg(y, 1), g.arg(y, 0));
+        if (k == 0) return g.sum_to(g.mul(ybar, a_wins), y, g.arg(y, 0));
+        return g.sum_to(g.mul(ybar, g.sub(g.one(), a_wins)), y, g.arg(y, 1));
     }
 };
 

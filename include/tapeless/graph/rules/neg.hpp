@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_NEG_HPP
 
 #include "../../ops/neg.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = -x  =>  x̄ -= ȳ
 template <>
 struct adjoint_rule<op::neg> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const&, auto const& ybar) {
-        return simplify::neg(ybar);
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t, std::size_t ybar, std::size_t) {
+        return g.neg(ybar);
     }
 };
 

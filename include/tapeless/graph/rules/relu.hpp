@@ -5,7 +5,6 @@
 
 #include "../../ops/relu.hpp"
 #include "../../ops/step.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -13,9 +12,11 @@ namespace tapeless {
 // y = relu(x)  =>  x̄ += ȳ ⊙ step(x)   (the seed's `l1.g = l2.g * (l1 > 0)`)
 template <>
 struct adjoint_rule<op::relu> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, tapeless::make_node<op::step>(tapeless::arg<0>(y)));
+    //! Ops this rule creates (beyond the simplifying builders'): part of the graph's op list.
+    using uses = detail::type_list<op::step>;
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.mul(ybar, g.template make<op::step>(g.arg(y, 0)));
     }
 };
 

@@ -3,14 +3,19 @@
 #ifndef TAPELESS_GRAPH_RULES_RULE_HPP
 #define TAPELESS_GRAPH_RULES_RULE_HPP
 
+#include "../../detail/type_list.hpp"
+
 #include <cstddef>
 
 namespace tapeless {
 
-//! The vector-Jacobian product of `Op`: `apply<K>(y, ybar)` returns the contribution of y's
-//! adjoint ȳ to the adjoint of y's K-th argument, as an expression built from y's own nodes, so the
-//! backward graph shares the forward graph's subexpressions. `zero{}` means no contribution.
-//! Only called for arguments the op reads (`Op::reads(K)`).
+//! The vector-Jacobian product of `Op`: `vjp(g, y, ybar, k)` returns the contribution of y's
+//! adjoint ȳ to the adjoint of y's k-th argument. y and ȳ are record indices of the graph `g`
+//! (`simplify_records.hpp`), whose builders (`g.mul`, `g.sum_to`, `g.make<op::step>`, ...) return
+//! the contribution's index, built from y's own records so the backward graph shares the forward
+//! graph's values; `g.zero()` means no contribution. Only called for arguments the op reads
+//! (`Op::reads(k)`). A rule that creates ops other than those builders' lists them in `uses`. An
+//! op with no rule has a zero gradient.
 template <class Op>
 struct adjoint_rule;
 

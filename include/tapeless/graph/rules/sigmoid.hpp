@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_SIGMOID_HPP
 
 #include "../../ops/sigmoid.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = σ(x)  =>  x̄ += ȳ ⊙ y ⊙ (1 - y)
 template <>
 struct adjoint_rule<op::sigmoid> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, simplify::mul(y, simplify::sub(one{}, y)));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.mul(ybar, g.mul(y, g.sub(g.one(), y)));
     }
 };
 

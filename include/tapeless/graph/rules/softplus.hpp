@@ -5,7 +5,6 @@
 
 #include "../../ops/softplus.hpp"
 #include "../../ops/sigmoid.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -13,9 +12,11 @@ namespace tapeless {
 // y = ln(1 + eˣ)  =>  x̄ += ȳ ⊙ σ(x)
 template <>
 struct adjoint_rule<op::softplus> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, tapeless::make_node<op::sigmoid>(tapeless::arg<0>(y)));
+    //! Ops this rule creates (beyond the simplifying builders'): part of the graph's op list.
+    using uses = detail::type_list<op::sigmoid>;
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.mul(ybar, g.template make<op::sigmoid>(g.arg(y, 0)));
     }
 };
 

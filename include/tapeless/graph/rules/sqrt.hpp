@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_SQRT_HPP
 
 #include "../../ops/sqrt.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = √x  =>  x̄ += ȳ / 2y
 template <>
 struct adjoint_rule<op::sqrt> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::div(ybar, simplify::mul(y, constant<2>{}));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.div(ybar, g.mul(y, g.constant(2)));
     }
 };
 

@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_SQUARE_HPP
 
 #include "../../ops/square.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = x²  =>  x̄ += ȳ ⊙ 2x
 template <>
 struct adjoint_rule<op::square> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, simplify::mul(tapeless::arg<0>(y), constant<2>{}));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.mul(ybar, g.mul(g.arg(y, 0), g.constant(2)));
     }
 };
 

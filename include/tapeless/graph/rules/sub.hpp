@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_SUB_HPP
 
 #include "../../ops/sub.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,10 +11,10 @@ namespace tapeless {
 // y = a - b  =>  ā += sum_to(ȳ), b̄ -= sum_to(ȳ)
 template <>
 struct adjoint_rule<op::sub> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        if constexpr (K == 0) return simplify::sum_to(ybar, y, tapeless::arg<0>(y));
-        else return simplify::sum_to(simplify::neg(ybar), y, tapeless::arg<1>(y));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t k) {
+        if (k == 0) return g.sum_to(ybar, y, g.arg(y, 0));
+        return g.sum_to(g.neg(ybar), y, g.arg(y, 1));
     }
 };
 

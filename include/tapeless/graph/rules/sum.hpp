@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_SUM_HPP
 
 #include "../../ops/sum.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,8 +11,8 @@ namespace tapeless {
 // y = Σ x  =>  x̄ += ȳ   (a 1x1 adjoint, broadcast where it is read)
 template <>
 struct adjoint_rule<op::sum> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const&, auto const& ybar) {
+    template <class G>
+    static constexpr std::size_t vjp(G&, std::size_t, std::size_t ybar, std::size_t) {
         return ybar;
     }
 };

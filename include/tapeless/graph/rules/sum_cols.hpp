@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_SUM_COLS_HPP
 
 #include "../../ops/sum_cols.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,8 +11,8 @@ namespace tapeless {
 // y_j = Σ_i x_ij  =>  x̄_ij += ȳ_j   (a 1 x n adjoint, broadcast down the columns)
 template <>
 struct adjoint_rule<op::sum_cols> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const&, auto const& ybar) {
+    template <class G>
+    static constexpr std::size_t vjp(G&, std::size_t, std::size_t ybar, std::size_t) {
         return ybar;
     }
 };

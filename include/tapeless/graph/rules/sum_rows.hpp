@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_SUM_ROWS_HPP
 
 #include "../../ops/sum_rows.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,8 +11,8 @@ namespace tapeless {
 // y_i = Σ_j x_ij  =>  x̄_ij += ȳ_i   (an m x 1 adjoint, broadcast along the rows)
 template <>
 struct adjoint_rule<op::sum_rows> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const&, auto const& ybar) {
+    template <class G>
+    static constexpr std::size_t vjp(G&, std::size_t, std::size_t ybar, std::size_t) {
         return ybar;
     }
 };

@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_SUM_TO_HPP
 
 #include "../../ops/sum_to.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = sum_to(x, domain, like)  =>  x̄ += sum_to(ȳ) over the domain, back to x's shape
 template <>
 struct adjoint_rule<op::sum_to> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::sum_to(ybar, tapeless::arg<1>(y), tapeless::arg<0>(y));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.sum_to(ybar, g.arg(y, 1), g.arg(y, 0));
     }
 };
 

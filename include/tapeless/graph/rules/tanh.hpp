@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_TANH_HPP
 
 #include "../../ops/tanh.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = tanh x  =>  x̄ += ȳ ⊙ (1 - y²)
 template <>
 struct adjoint_rule<op::tanh> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::mul(ybar, simplify::sub(one{}, simplify::mul(y, y)));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.mul(ybar, g.sub(g.one(), g.mul(y, y)));
     }
 };
 

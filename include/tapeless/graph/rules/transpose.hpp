@@ -4,7 +4,6 @@
 #define TAPELESS_GRAPH_RULES_TRANSPOSE_HPP
 
 #include "../../ops/transpose.hpp"
-#include "../simplify.hpp"
 #include "rule.hpp"
 
 namespace tapeless {
@@ -12,9 +11,9 @@ namespace tapeless {
 // y = xᵀ  =>  x̄ += ȳᵀ
 template <>
 struct adjoint_rule<op::transpose> {
-    template <std::size_t K>
-    static constexpr auto apply(auto const& y, auto const& ybar) {
-        return simplify::transpose(simplify::full(ybar, y));
+    template <class G>
+    static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
+        return g.transpose(g.full(ybar, y));
     }
 };
 
