@@ -103,14 +103,6 @@ constexpr bool immediate(record const& r, op_fact const* facts, std::size_t expa
     return true;
 }
 
-//! A prefix of `a`, sized exactly: each pass returns its own constexpr result, sized by the last.
-template <std::size_t N, class T, std::size_t Cap>
-constexpr std::array<T, N> shrink(std::array<T, Cap> const& a) {
-    std::array<T, N> r{};
-    for (std::size_t i = 0; i < N; ++i) r[i] = a[i];
-    return r;
-}
-
 } // namespace tapeless::detail
 
 #endif
