@@ -259,9 +259,18 @@ void binary_backward_kernel(extents e, operand<T> a, operand<T> b, T const* y, T
                 else dr[j] = v;
             }
         } else {
-            T const s = reduce_sum<T>(e.C, [&](std::size_t j) {
-                return B::template d<W>(ar[AI ? j : 0], br[BI ? j : 0], yr[j], gr[j]);
-            });
+            // Written to a block, then summed from it: g++ 12 -O3 on AVX2 miscompiles a select
+            // (max, min) inside reduce_sum's eight-lane reduction of doubles, which it turns into
+            // two vectors of masked loads; an elementwise loop and a plain sum are both safe.
+            constexpr std::size_t block = 64;
+            T v[block];
+            T s = T(0);
+            for (std::size_t j0 = 0; j0 < e.C; j0 += block) {
+                std::size_t const n = std::min(block, e.C - j0);
+                for (std::size_t j = 0; j < n; ++j)
+                    v[j] = B::template d<W>(ar[AI ? j0 + j : 0], br[BI ? j0 + j : 0], yr[j0 + j], gr[j0 + j]);
+                s += reduce_sum<T>(n, [&](std::size_t j) { return v[j]; });
+            }
             if constexpr (Acc) dr[0] += s;
             else dr[0] = s;
         }
