@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <utility>
 
-// Lists are plain packs: membership and lookup are fold expressions or overload resolution, never
+// Lists are plain packs: membership and lookup are flat folds or loops over per-list tables, never
 // recursive instantiation, so a list of n types costs O(n) instantiations, not O(n^2).
 namespace tapeless::detail {
 
@@ -41,25 +41,29 @@ inline constexpr bool contains_v<T, type_list<Ts...>> = detail::any_of({TAPELESS
 
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-// Position of T in a list of distinct types, by overload resolution over a class that inherits
-// one `keyed<T, I>` per element (Mp11's trick): one instantiation per list, not a scan per lookup.
-template <class T, std::size_t I>
-struct keyed {};
-template <class Seq, class... Ts>
-struct key_map;
-template <std::size_t... Is, class... Ts>
-struct key_map<std::index_sequence<Is...>, Ts...> : keyed<Ts, Is>... {};
-template <class T, std::size_t I>
-constexpr std::size_t key_index(keyed<T, I> const*) { return I; }
+// Position of T in a list of distinct types. A type's identity is the address of a variable of
+// its own, so a lookup compares pointers in one table per list (a flat constexpr loop, its own
+// constant expression). Not Mp11's inheritance trick (overload resolution against a class with
+// one base per element): g++ 12 deduces the base by walking the types' structure, which
+// expression types share with their children, so it grew exponentially with a residual
+// network's depth (the lowering's lookups took 30 s of 42 at 20 blocks, 12 s with this).
 template <class T>
-constexpr std::size_t key_index(void const*) { return npos; }
+struct type_tag {
+    static constexpr char id = 0;
+};
+template <class List>
+inline constexpr std::array<char const*, 0> type_ids{};
+template <class... Ts>
+inline constexpr std::array<char const*, sizeof...(Ts)> type_ids<type_list<Ts...>>{&type_tag<Ts>::id...};
 
-template <class T, class List>
-inline constexpr std::size_t index_of_v = npos;
 //! Position of T in `type_list<Ts...>` (whose types are distinct), npos if absent.
-template <class T, class... Ts>
-inline constexpr std::size_t index_of_v<T, type_list<Ts...>> =
-    detail::key_index<T>(static_cast<key_map<std::index_sequence_for<Ts...>, Ts...> const*>(nullptr));
+template <class T, class List>
+inline constexpr std::size_t index_of_v = [] {
+    auto const& ids = type_ids<List>;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        if (ids[i] == &type_tag<T>::id) return i;
+    return npos;
+}();
 
 // O(1) indexing: overload resolution picks the base with the requested index.
 template <std::size_t I, class T>

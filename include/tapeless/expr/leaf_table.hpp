@@ -44,7 +44,7 @@ struct leaf_types<node<Op, A...>> {
 template <class E>
 using leaf_types_t = typename leaf_types<E>::type;
 
-// A's types, then those of B that A lacks: one key_map lookup per type of B, never a scan of A.
+// A's types, then those of B that A lacks: one lookup in A per type of B.
 template <class A, class B>
 struct append_new;
 template <class... As>
