@@ -57,13 +57,15 @@ template <class... Ts>
 inline constexpr std::array<char const*, sizeof...(Ts)> type_ids<type_list<Ts...>>{&type_tag<Ts>::id...};
 
 //! Position of T in `type_list<Ts...>` (whose types are distinct), npos if absent.
-template <class T, class List>
-inline constexpr std::size_t index_of_v = [] {
+template <class List>
+constexpr std::size_t find_id(char const* id) {
     auto const& ids = type_ids<List>;
     for (std::size_t i = 0; i < ids.size(); ++i)
-        if (ids[i] == &type_tag<T>::id) return i;
+        if (ids[i] == id) return i;
     return npos;
-}();
+}
+template <class T, class List>
+inline constexpr std::size_t index_of_v = detail::find_id<List>(&type_tag<T>::id);
 
 // O(1) indexing: overload resolution picks the base with the requested index.
 template <std::size_t I, class T>
