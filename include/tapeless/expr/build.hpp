@@ -18,8 +18,8 @@ template <class E>
 inline constexpr int max_scalar_id = -1;
 template <class T, int Id>
 inline constexpr int max_scalar_id<scalar<T, Id>> = Id;
-template <class Op, class... A>
-inline constexpr int max_scalar_id<node<Op, A...>> = std::max({-1, max_scalar_id<A>...});
+template <class Op, auto... A>
+inline constexpr int max_scalar_id<node<Op, A...>> = std::max({-1, max_scalar_id<arg_type<A>>...});
 
 // E with every scalar Id raised by Shift: a type computed once per (Shift, type).
 template <int Shift, class E>
@@ -30,10 +30,10 @@ template <int Shift, class T, int Id>
 struct shifted<Shift, scalar<T, Id>> {
     using type = scalar<T, Id + Shift>;
 };
-template <int Shift, class Op, class... A>
+template <int Shift, class Op, auto... A>
     requires(max_scalar_id<node<Op, A...>> >= 0)
 struct shifted<Shift, node<Op, A...>> {
-    using type = node<Op, typename shifted<Shift, A>::type...>;
+    using type = node_of<Op, typename shifted<Shift, arg_type<A>>::type...>;
 };
 
 template <int Shift, class E>
@@ -67,7 +67,7 @@ constexpr auto scalar_offsets() {
 }
 } // namespace detail
 
-//! Builds `node<Op, ...>` from user expressions. Two runtime scalars would otherwise have equal
+//! Builds `node_of<Op, ...>` from user expressions. Two runtime scalars would otherwise have equal
 //! types (`2 * x + 3 * x`) and be merged as one common subexpression; renumbering the later
 //! arguments' scalars keeps them apart. The cost: a subexpression that holds a runtime scalar and
 //! is used twice is computed twice (a scalar-free one is still shared).

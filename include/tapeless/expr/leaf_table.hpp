@@ -18,7 +18,7 @@
 // scalars below it, each once, in the order they first occur; its children are its type alone.
 namespace tapeless {
 
-template <class Op, class... Args>
+template <class Op, auto... Args>
 struct node;
 
 namespace detail {
@@ -37,7 +37,7 @@ template <class T, int Id>
 struct leaf_types<scalar<T, Id>> {
     using type = type_list<scalar<T, Id>>;
 };
-template <class Op, class... A>
+template <class Op, auto... A>
 struct leaf_types<node<Op, A...>> {
     using type = typename node<Op, A...>::leaf_list;
 };

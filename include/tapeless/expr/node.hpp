@@ -29,17 +29,34 @@ struct common_value<T, Ts...> {
 };
 } // namespace detail
 
+namespace detail {
+//! A node's argument, held as a template argument *value*: an empty object whose type names the
+//! argument's expression type. Why not the type itself: argument-dependent lookup collects the
+//! classes of a class template's type arguments, recursively and (in clang 14) without noticing
+//! a type it has seen, so every unqualified call or operator on a residual network's expression
+//! walked its whole tree -- exponential in depth (clang took over 200 s at 32 blocks, nearly all
+//! of it in `Sema::FindAssociatedClassesAndNamespaces`). Lookup never looks inside a template
+//! argument value, so a node's associated classes are its op's and its own, at any depth.
+template <class E>
+struct arg_value {
+    using type = E;
+};
+template <auto A>
+using arg_type = typename decltype(A)::type;
+} // namespace detail
+
 //! An op applied to arguments. The op tag and the argument types are the graph; the object holds
 //! no child, only the leaf table of the leaves and scalars below it (each once, see
 //! `leaf_table.hpp`), the runtime shape its arguments had when it was built, and the name of a leaf
-//! bound to two tensors in it, if any (reported when it is compiled).
-template <class Op, class... Args>
+//! bound to two tensors in it, if any (reported when it is compiled). Written `node_of<Op, A...>`
+//! (see `detail::arg_value` for why the arguments are values).
+template <class Op, auto... Args>
 struct node {
     using op = Op;
     static constexpr std::size_t arity = sizeof...(Args);
-    using value_type = typename detail::common_value<typename Args::value_type...>::type;
-    static constexpr shape static_shape = infer_shape(Op::shape, Args::static_shape...).value;
-    using leaf_list = detail::union_t<detail::leaf_types_t<Args>...>;
+    using value_type = typename detail::common_value<typename detail::arg_type<Args>::value_type...>::type;
+    static constexpr shape static_shape = infer_shape(Op::shape, detail::arg_type<Args>::static_shape...).value;
+    using leaf_list = detail::union_t<detail::leaf_types_t<detail::arg_type<Args>>...>;
 
     static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= detail::max_arity,
                   "tapeless: ops take one to three arguments");
@@ -48,9 +65,13 @@ struct node {
     std::string_view conflict{};
 };
 
+//! The node of op Op on arguments of expression types A...
+template <class Op, class... A>
+using node_of = node<Op, detail::arg_value<A>{}...>;
+
 template <class E>
 inline constexpr bool is_node_v = false;
-template <class Op, class... A>
+template <class Op, auto... A>
 inline constexpr bool is_node_v<node<Op, A...>> = true;
 
 template <class E>
@@ -76,7 +97,7 @@ inline constexpr bool is_constant_v<constant<N, D>> = true;
 //! True when E is a node of op Op.
 template <class E, class Op>
 inline constexpr bool is_op_v = false;
-template <class Op, class... A>
+template <class Op, auto... A>
 inline constexpr bool is_op_v<node<Op, A...>, Op> = true;
 
 //! Anything that can appear in an expression.
@@ -100,8 +121,8 @@ struct nth<2, A0, A1, A2> {
 };
 template <std::size_t K, class N>
 struct arg_of;
-template <std::size_t K, class Op, class... A>
-struct arg_of<K, node<Op, A...>> : nth<K, A...> {};
+template <std::size_t K, class Op, auto... A>
+struct arg_of<K, node<Op, A...>> : nth<K, arg_type<A>...> {};
 
 //! An object of expression type E whose leaves are taken from table-holding expression `from`.
 //! Its runtime shape is not known here (no walk below it): it reads as unbound.
@@ -160,10 +181,10 @@ constexpr void check_static_shapes() {
 //! Builds a node without renumbering scalars: for the reverse sweep and rewrites, whose outputs
 //! reuse the forward graph's own nodes and must keep their types.
 template <class Op, expression... Args>
-constexpr node<Op, Args...> make_node(Args const&... args) {
+constexpr node_of<Op, Args...> make_node(Args const&... args) {
     check_static_shapes<Op, Args...>();
-    node<Op, Args...> n{};
-    n.leaves = detail::gather_table<typename node<Op, Args...>::leaf_list>(n.conflict, args...);
+    node_of<Op, Args...> n{};
+    n.leaves = detail::gather_table<typename node_of<Op, Args...>::leaf_list>(n.conflict, args...);
     shape_result const r[] = {tapeless::built_shape(args)...};
     n.extent = {{}, nullptr};
     for (shape_result const& x : r)

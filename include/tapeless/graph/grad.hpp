@@ -38,7 +38,7 @@ auto hvp(Loss const& loss, W const& w, V const& v) {
     check_wrt<Loss, W>();
     static_assert(is_leaf_v<V>, "tapeless: hvp: the direction v must be a leaf (input<\"v\">)");
     using T = typename Loss::value_type;
-    using inner = node<op::sum, node<op::mul, gradient_t<Loss, W>, V>>;
+    using inner = node_of<op::sum, node_of<op::mul, gradient_t<Loss, W>, V>>;
     bindings<T, leaves_t<nodes_t<inner>>> b;
     tapeless::collect(loss, b);
     tapeless::collect(v, b);

@@ -24,7 +24,7 @@ struct rebuilt<D, I, record_kind::node> {
     static constexpr record r = D::graph.rec[I];
     template <std::size_t... K>
     static auto make(std::index_sequence<K...>)
-        -> node<at_t<r.op, typename D::ops>, typename rebuilt<D, r.arg[K]>::type...>;
+        -> node_of<at_t<r.op, typename D::ops>, typename rebuilt<D, r.arg[K]>::type...>;
     using type = decltype(make(std::make_index_sequence<r.nargs>{}));
 };
 

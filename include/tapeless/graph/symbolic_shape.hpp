@@ -93,13 +93,13 @@ struct broadcast_all<S, T, Ss...>
                              typename join<typename S::cols, typename T::cols>::type>,
                     Ss...> {};
 
-template <class Op, class... A>
+template <class Op, auto... A>
 struct shape<node<Op, A...>> {
     template <std::size_t K>
-    using arg = typename shape<std::tuple_element_t<K, std::tuple<A...>>>::type;
+    using arg = typename shape<std::tuple_element_t<K, std::tuple<tapeless::detail::arg_type<A>...>>>::type;
     static auto pick() {
         if constexpr (Op::shape == shape_rule::broadcast)
-            return typename broadcast_all<typename shape<A>::type...>::type{};
+            return typename broadcast_all<typename shape<tapeless::detail::arg_type<A>>::type...>::type{};
         else if constexpr (Op::shape == shape_rule::matmul)
             return shape_of<typename arg<0>::rows, typename arg<1>::cols>{};
         else if constexpr (Op::shape == shape_rule::transpose)

@@ -28,11 +28,11 @@ struct visit_all {
 template <class Visited, class A, class... As>
 struct visit_all<Visited, A, As...> : visit_all<typename visit<Visited, A>::type, As...> {};
 
-template <class... Vs, class Op, class... A>
+template <class... Vs, class Op, auto... A>
 struct visit<type_list<Vs...>, node<Op, A...>, false> {
     template <class... Ws>
     static type_list<Ws..., node<Op, A...>> append(type_list<Ws...>);
-    using type = decltype(append(typename visit_all<type_list<Vs...>, A...>::type{}));
+    using type = decltype(append(typename visit_all<type_list<Vs...>, arg_type<A>...>::type{}));
 };
 } // namespace detail
 

@@ -108,9 +108,10 @@ constexpr summed summed_extents(shape domain, shape like, bool same_rows, bool s
 // Multiplies by juxtaposition: constants, counts and their 1x1 products (2/N, 2·0.01).
 template <class E>
 inline constexpr bool is_factor_v = is_constant_v<E> || is_count_v<E>;
-template <class A, class B>
+template <auto A, auto B>
 inline constexpr bool is_factor_v<node<op::mul, A, B>> =
-    (is_factor_v<A> || is_scalar_v<A>) && (is_factor_v<B> || is_scalar_v<B>) && (is_factor_v<A> || is_factor_v<B>);
+    (is_factor_v<arg_type<A>> || is_scalar_v<arg_type<A>>) && (is_factor_v<arg_type<B>> || is_scalar_v<arg_type<B>>) &&
+    (is_factor_v<arg_type<A>> || is_factor_v<arg_type<B>>);
 
 // prefix + k + suffix, appended: "u" + std::to_string(k) (a literal plus a temporary string)
 // trips a false -Wrestrict in GCC 12 at -O3; so does any "literal" + temporary here.

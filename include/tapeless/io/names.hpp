@@ -28,26 +28,26 @@ namespace tapeless {
 namespace detail {
 template <class E>
 inline constexpr bool is_count_v = false;
-template <count_of Of, class A>
+template <count_of Of, auto A>
 inline constexpr bool is_count_v<node<op::inv_count<Of>, A>> = true;
 
 //! Never named, always inline: leaves, numbers, counts, the column index, and transposes,
 //! negations, broadcasts, sums and 1x1 products of those (`w2ᵀ`, `2/N`).
 template <class E>
 inline constexpr bool is_trivial_v = is_leaf_v<E> || is_scalar_v<E> || is_constant_v<E> || is_count_v<E>;
-template <class A>
+template <auto A>
 inline constexpr bool is_trivial_v<node<op::column_index, A>> = true;
-template <class A>
-inline constexpr bool is_trivial_v<node<op::transpose, A>> = is_trivial_v<A>;
-template <class A>
-inline constexpr bool is_trivial_v<node<op::neg, A>> = is_trivial_v<A>;
-template <class A, class L>
-inline constexpr bool is_trivial_v<node<op::expand, A, L>> = is_trivial_v<A>;
-template <class A, class D, class L>
-inline constexpr bool is_trivial_v<node<op::sum_to, A, D, L>> = is_trivial_v<A>;
-template <class A, class B>
+template <auto A>
+inline constexpr bool is_trivial_v<node<op::transpose, A>> = is_trivial_v<arg_type<A>>;
+template <auto A>
+inline constexpr bool is_trivial_v<node<op::neg, A>> = is_trivial_v<arg_type<A>>;
+template <auto A, auto L>
+inline constexpr bool is_trivial_v<node<op::expand, A, L>> = is_trivial_v<arg_type<A>>;
+template <auto A, auto D, auto L>
+inline constexpr bool is_trivial_v<node<op::sum_to, A, D, L>> = is_trivial_v<arg_type<A>>;
+template <auto A, auto B>
 inline constexpr bool is_trivial_v<node<op::mul, A, B>> =
-    is_trivial_v<A> && is_trivial_v<B> && node<op::mul, A, B>::static_shape == shape{1, 1};
+    is_trivial_v<arg_type<A>> && is_trivial_v<arg_type<B>> && node<op::mul, A, B>::static_shape == shape{1, 1};
 
 //! Shown as its argument: a broadcast is implicit in the notation.
 template <class E>
