@@ -44,7 +44,34 @@ struct leaf_types<node<Op, A...>> {
 template <class E>
 using leaf_types_t = typename leaf_types<E>::type;
 
-// A's types, then those of B that A lacks: one lookup in A per type of B.
+// Where each entry of a node's table comes from is found by comparing the identity tables of the
+// leaf lists (`type_ids`) in constexpr loops: a few constant expressions per node. (A function
+// template per leaf and node -- `first_source<L, Es...>` -- made building a 16-block residual
+// network instantiate 1,658 of them, quadratic in depth.)
+struct id_table {
+    char const* const* ids = nullptr;
+    std::size_t size = 0;
+
+    constexpr std::size_t find(char const* id) const {
+        for (std::size_t j = 0; j < size; ++j)
+            if (ids[j] == id) return j;
+        return npos;
+    }
+};
+template <class List>
+constexpr id_table ids_of() {
+    return {type_ids<List>.data(), List::size};
+}
+
+// Which types of B are not in A (and one more, false): loops over A's identity table.
+template <class A, class B>
+constexpr std::array<bool, B::size + 1> absent_from() {
+    std::array<bool, B::size + 1> r{};
+    for (std::size_t j = 0; j < B::size; ++j) r[j] = ids_of<A>().find(type_ids<B>[j]) == npos;
+    return r;
+}
+
+// A's types, then those of B that A lacks.
 template <class A, class B>
 struct append_new;
 template <class... As>
@@ -61,8 +88,7 @@ struct append_new<type_list<>, type_list<>> {
 };
 template <class A0, class... As, class B0, class... Bs>
 struct append_new<type_list<A0, As...>, type_list<B0, Bs...>> {
-    using a_list = type_list<A0, As...>;
-    static constexpr bool keep[] = {index_of_v<B0, a_list> == npos, (index_of_v<Bs, a_list> == npos)..., false};
+    static constexpr auto keep = absent_from<type_list<A0, As...>, type_list<B0, Bs...>>();
     template <class... Ks>
     static auto append(type_list<Ks...>) -> type_list<A0, As..., Ks...>;
     using type = decltype(append(typename kept<type_list<B0, Bs...>, keep>::type{}));
@@ -147,65 +173,59 @@ struct entry_source {
     std::size_t arg = 0, at = 0;
 };
 
-template <class L, class... Es>
-constexpr entry_source first_source() {
-    std::size_t const at[] = {index_of_v<L, leaf_types_t<Es>>...};
-    for (std::size_t k = 0; k < sizeof...(Es); ++k)
-        if (at[k] != npos) return {k, at[k]};
-    return {npos, npos};
-}
-
 // For each entry of List, the first of Es that holds it.
 template <class List, class... Es>
-inline constexpr auto first_sources = []<class... Ls>(type_list<Ls...>) {
-    return std::array<entry_source, sizeof...(Ls)>{first_source<Ls, Es...>()...};
-}(List{});
+constexpr std::array<entry_source, List::size> find_first_sources() {
+    id_table const args[] = {ids_of<leaf_types_t<Es>>()...};
+    std::array<entry_source, List::size> r{};
+    for (std::size_t i = 0; i < List::size; ++i) {
+        r[i] = {npos, npos};
+        for (std::size_t k = 0; k < sizeof...(Es) && r[i].arg == npos; ++k)
+            if (std::size_t const at = args[k].find(type_ids<List>[i]); at != npos) r[i] = {k, at};
+    }
+    return r;
+}
+template <class List, class... Es>
+inline constexpr auto first_sources = find_first_sources<List, Es...>();
 
 // Each (slot of List, later argument holding the same leaf again): compared when combined.
 struct repeat_source {
     std::size_t slot = 0;
     entry_source again{};
 };
-template <class L, class... Es>
-constexpr std::array<std::size_t, sizeof...(Es)> holders() {
-    return {index_of_v<L, leaf_types_t<Es>>...};
-}
+
+// Which entries of List are leaves (not runtime scalars): only leaves are bound to tensors.
+template <class List>
+inline constexpr std::array<bool, 1> leaf_flags{};
+template <class... Ls>
+inline constexpr std::array<bool, sizeof...(Ls) + 1> leaf_flags<type_list<Ls...>>{is_leaf_type<Ls>()..., false};
+
+// Every (slot, argument, position) where an argument after the first holding a leaf of List holds
+// it again; written to `out` unless it is null. Returns how many.
 template <class List, class... Es>
-constexpr std::size_t repeat_count() {
-    constexpr std::size_t n = sizeof...(Es);
+constexpr std::size_t find_repeats(repeat_source* out) {
+    id_table const args[] = {ids_of<leaf_types_t<Es>>()...};
     std::size_t c = 0;
-    [&]<class... Ls>(type_list<Ls...>) {
-        (void)std::initializer_list<int>{([&] {
-            if constexpr (is_leaf_type<Ls>()) {
-                auto const at = holders<Ls, Es...>();
-                std::size_t held = 0;
-                for (std::size_t k = 0; k < n; ++k) held += at[k] != npos;
-                c += held > 0 ? held - 1 : 0;
+    for (std::size_t i = 0; i < List::size; ++i) {
+        if (!leaf_flags<List>[i]) continue;
+        bool first = true;
+        for (std::size_t k = 0; k < sizeof...(Es); ++k)
+            if (std::size_t const at = args[k].find(type_ids<List>[i]); at != npos) {
+                if (!first && out) out[c] = {i, {k, at}};
+                c += !first;
+                first = false;
             }
-        }(), 0)..., 0};
-    }(List{});
+    }
     return c;
 }
 template <class List, class... Es>
-inline constexpr auto repeat_sources = [] {
-    std::array<repeat_source, repeat_count<List, Es...>()> r{};
-    std::size_t c = 0, slot = 0;
-    [&]<class... Ls>(type_list<Ls...>) {
-        (void)std::initializer_list<int>{([&] {
-            if constexpr (is_leaf_type<Ls>()) {
-                auto const at = holders<Ls, Es...>();
-                bool first = true;
-                for (std::size_t k = 0; k < sizeof...(Es); ++k)
-                    if (at[k] != npos) {
-                        if (!first) r[c++] = {slot, {k, at[k]}};
-                        first = false;
-                    }
-            }
-            ++slot;
-        }(), 0)..., 0};
-    }(List{});
+constexpr std::array<repeat_source, find_repeats<List, Es...>(nullptr)> find_repeat_sources() {
+    std::array<repeat_source, find_repeats<List, Es...>(nullptr)> r{};
+    detail::find_repeats<List, Es...>(r.data());
     return r;
-}();
+}
+template <class List, class... Es>
+inline constexpr auto repeat_sources = find_repeat_sources<List, Es...>();
 
 // The names of List's leaves (empty for scalars), for conflict messages.
 template <class List>
