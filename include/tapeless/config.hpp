@@ -16,9 +16,11 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define TAPELESS_RESTRICT __restrict__
 #define TAPELESS_ALWAYS_INLINE inline __attribute__((always_inline))
+#define TAPELESS_NOINLINE __attribute__((noinline))
 #else
 #define TAPELESS_RESTRICT
 #define TAPELESS_ALWAYS_INLINE inline
+#define TAPELESS_NOINLINE
 #endif
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef TAPELESS_EXPR_LEAF_TABLE_HPP
 #define TAPELESS_EXPR_LEAF_TABLE_HPP
 
+#include "../config.hpp"
 #include "../detail/type_list.hpp"
 #include "leaf.hpp"
 
@@ -112,12 +113,14 @@ using union_t = typename union_of<Lists...>::type;
 //! is a loop over a constexpr index map: code per node type stays constant however many leaves
 //! sit below it (a fold over typed slots made building a 12-block residual network's loss 2.6x
 //! slower to compile).
+//! Trivial, like `tensor_source`: value-initialise it (`{}`) for zeros. No default member
+//! initialisers, so a table being filled is not first cleared, entry by entry, in every node's code.
 template <class T>
 struct leaf_entry {
-    T const* data = nullptr;
-    std::size_t rows = 0, cols = 0;
-    tensor_source<T> source{};
-    T value{}; // a scalar's value
+    T const* data;
+    std::size_t rows, cols;
+    tensor_source<T> source;
+    T value; // a scalar's value
 };
 
 template <class List>
@@ -133,7 +136,7 @@ struct table_value<type_list<L0, Ls...>> {
 template <class List>
 struct leaf_table {
     using value_type = typename table_value<List>::type;
-    std::array<leaf_entry<value_type>, List::size> e{};
+    std::array<leaf_entry<value_type>, List::size> e; // trivial: `leaf_table<L> t{}` zeroes it
 };
 
 template <class L>
@@ -250,6 +253,27 @@ constexpr leaf_entry<T> const* entries_of(E const& e, leaf_entry<T>& own) {
     }
 }
 
+// The loops of `gather_table`, compiled once per element type: a node's own code is a call with its
+// constant tables. (Inlined, the copy was unrolled per node over every leaf below it, so a deep
+// network's code grew with nodes times leaves.)
+template <class T>
+TAPELESS_NOINLINE constexpr void copy_entries(leaf_entry<T>* out, leaf_entry<T> const* const* base,
+                                              entry_source const* from, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = base[from[i].arg][from[i].at];
+}
+// The name of the first leaf that `again` finds bound to two tensors, or empty.
+template <class T>
+TAPELESS_NOINLINE constexpr std::string_view first_conflict(leaf_entry<T> const* t, leaf_entry<T> const* const* base,
+                                                            repeat_source const* again, std::size_t n,
+                                                            std::string_view const* names) {
+    for (std::size_t i = 0; i < n; ++i) {
+        leaf_entry<T> const& a = t[again[i].slot];
+        leaf_entry<T> const& b = base[again[i].again.arg][again[i].again.at];
+        if (a.data != b.data || a.rows != b.rows || a.cols != b.cols) return names[again[i].slot];
+    }
+    return {};
+}
+
 //! The table of `List` taken from expressions `es` (each entry from the first holding it), and the
 //! first leaf name two of them bind to different tensors (empty if none; a node passes on its own).
 template <class List, class... Es>
@@ -261,20 +285,18 @@ constexpr leaf_table<List> gather_table(std::string_view& conflict, Es const&...
         std::size_t k = 0;
         (void)std::initializer_list<int>{(base[k] = detail::entries_of<T>(es, own[k]), ++k, 0)...};
     }
-    leaf_table<List> t;
+    leaf_table<List> t; // every entry is written below: List is the union of the arguments' lists
     constexpr auto const& from = first_sources<List, Es...>;
-    for (std::size_t i = 0; i < from.size(); ++i) t.e[i] = base[from[i].arg][from[i].at];
+    detail::copy_entries<T>(t.e.data(), base, from.data(), from.size());
     std::string_view const inherited[] = {[&] {
         if constexpr (requires { es.conflict; }) return es.conflict;
         else return std::string_view{};
     }()...};
     for (std::string_view c : inherited)
         if (conflict.empty()) conflict = c;
-    for (repeat_source const& r : repeat_sources<List, Es...>) {
-        leaf_entry<T> const& a = t.e[r.slot];
-        leaf_entry<T> const& b = base[r.again.arg][r.again.at];
-        if (conflict.empty() && (a.data != b.data || a.rows != b.rows || a.cols != b.cols))
-            conflict = leaf_names<List>[r.slot];
+    if (conflict.empty()) {
+        constexpr auto const& again = repeat_sources<List, Es...>;
+        conflict = detail::first_conflict<T>(t.e.data(), base, again.data(), again.size(), leaf_names<List>.data());
     }
     return t;
 }

@@ -183,8 +183,9 @@ constexpr void check_static_shapes() {
 template <class Op, expression... Args>
 constexpr node_of<Op, Args...> make_node(Args const&... args) {
     check_static_shapes<Op, Args...>();
-    node_of<Op, Args...> n{};
-    n.leaves = detail::gather_table<typename node_of<Op, Args...>::leaf_list>(n.conflict, args...);
+    std::string_view conflict;
+    node_of<Op, Args...> n{detail::gather_table<typename node_of<Op, Args...>::leaf_list>(conflict, args...)};
+    n.conflict = conflict;
     shape_result const r[] = {tapeless::built_shape(args)...};
     n.extent = {{}, nullptr};
     for (shape_result const& x : r)

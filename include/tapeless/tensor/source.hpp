@@ -20,13 +20,15 @@ struct tensor_state {
 //! A leaf made from a view has none: a view's storage is the user's to keep valid.
 //! Objects that keep their pointer and extents private (an Eigen matrix) are read through
 //! `read_object` instead of the addresses.
+//! Trivial (no default member initialisers, so tables of them are not cleared member by member):
+//! `{}` or an aggregate initialiser zeroes what it does not name.
 template <class T>
 struct tensor_source {
-    T* const* data = nullptr;          // null: no tensor behind the leaf, or one read by function
-    std::size_t const* rows = nullptr; // null: static extent
-    std::size_t const* cols = nullptr;
-    void const* object = nullptr;
-    tensor_state<T> (*read_object)(void const*) = nullptr;
+    T* const* data;          // null: no tensor behind the leaf, or one read by function
+    std::size_t const* rows; // null: static extent
+    std::size_t const* cols;
+    void const* object;
+    tensor_state<T> (*read_object)(void const*);
 
     [[nodiscard]] constexpr bool tracked() const { return data != nullptr || read_object != nullptr; }
 

@@ -175,7 +175,7 @@ public:
     [[nodiscard]] TensorView<T const, R, C> view() const { return {data(), this->rows(), this->cols()}; }
     //! Where this tensor's storage pointer and extents live (what leaves remember).
     [[nodiscard]] detail::tensor_source<T> source() const {
-        return {&data_, this->rows_address(), this->cols_address()};
+        return {&data_, this->rows_address(), this->cols_address(), nullptr, nullptr};
     }
 
 private:
