@@ -112,9 +112,9 @@ using union_t = typename union_of<Lists...>::type;
 //! One leaf's or scalar's runtime state. One type for both, so that every operation on a table
 //! is a loop over a constexpr index map: code per node type stays constant however many leaves
 //! sit below it (a fold over typed slots made building a 12-block residual network's loss 2.6x
-//! slower to compile).
-//! Trivial, like `tensor_source`: value-initialise it (`{}`) for zeros. No default member
-//! initialisers, so a table being filled is not first cleared, entry by entry, in every node's code.
+//! slower to compile). Trivial, like `tensor_source`: value-initialise it (`{}`) for zeros. No
+//! default member initialisers, so a table being filled is not first cleared, entry by entry, in
+//! every node's code.
 template <class T>
 struct leaf_entry {
     T const* data;
@@ -176,10 +176,14 @@ struct entry_source {
     std::size_t arg = 0, at = 0;
 };
 
+// The identity tables of the arguments' leaf lists, in argument order.
+template <class... Es>
+inline constexpr std::array<id_table, sizeof...(Es)> arg_ids{ids_of<leaf_types_t<Es>>()...};
+
 // For each entry of List, the first of Es that holds it.
 template <class List, class... Es>
 constexpr std::array<entry_source, List::size> find_first_sources() {
-    id_table const args[] = {ids_of<leaf_types_t<Es>>()...};
+    auto const& args = arg_ids<Es...>;
     std::array<entry_source, List::size> r{};
     for (std::size_t i = 0; i < List::size; ++i) {
         r[i] = {npos, npos};
@@ -207,7 +211,7 @@ inline constexpr std::array<bool, sizeof...(Ls) + 1> leaf_flags<type_list<Ls...>
 // it again; written to `out` unless it is null. Returns how many.
 template <class List, class... Es>
 constexpr std::size_t find_repeats(repeat_source* out) {
-    id_table const args[] = {ids_of<leaf_types_t<Es>>()...};
+    auto const& args = arg_ids<Es...>;
     std::size_t c = 0;
     for (std::size_t i = 0; i < List::size; ++i) {
         if (!leaf_flags<List>[i]) continue;

@@ -27,9 +27,7 @@ struct common_value<T, Ts...> {
     static_assert(std::is_void_v<T> || std::is_void_v<rest> || std::is_same_v<T, rest>,
                   "tapeless: an expression mixes float and double leaves");
 };
-} // namespace detail
 
-namespace detail {
 //! A node's argument, held as a template argument *value*: an empty object whose type names the
 //! argument's expression type. Why not the type itself: argument-dependent lookup collects the
 //! classes of a class template's type arguments, recursively and (in clang 14) without noticing
