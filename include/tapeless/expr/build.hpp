@@ -36,23 +36,6 @@ struct shifted<Shift, node<Op, A...>> {
     using type = node_of<Op, typename shifted<Shift, arg_type<A>>::type...>;
 };
 
-template <int Shift, class E>
-constexpr auto shift_scalars(E const& e) {
-    using S = typename shifted<Shift, E>::type;
-    if constexpr (Shift == 0 || TAPELESS_SAME(S, E)) {
-        return e;
-    } else if constexpr (is_scalar_v<E>) {
-        return S{e.value};
-    } else {
-        // Shifting is one-to-one, so S's entries are E's, in the same order.
-        S r{};
-        r.leaves.e = e.leaves.e;
-        r.extent = e.extent;
-        r.conflict = e.conflict;
-        return r;
-    }
-}
-
 // Offsets that lift each argument's scalar Ids above those of the arguments before it.
 template <class... A>
 constexpr auto scalar_offsets() {
@@ -67,16 +50,111 @@ constexpr auto scalar_offsets() {
 }
 } // namespace detail
 
-//! Builds `node_of<Op, ...>` from user expressions. Two runtime scalars would otherwise have equal
-//! types (`2 * x + 3 * x`) and be merged as one common subexpression; renumbering the later
-//! arguments' scalars keeps them apart. The cost: a subexpression that holds a runtime scalar and
-//! is used twice is computed twice (a scalar-free one is still shared).
-template <class Op, expression... A>
+//! Shapes that cannot work whatever runtime extents fill in the dynamic ones. Never defined: the
+//! compiler's first error then names the op and both shapes, e.g. "incomplete type
+//! tapeless::shape_mismatch_in<tapeless::op::matmul, tapeless::shape{3, 4}, tapeless::shape{5, 6}>".
+template <class Op, shape... Shapes>
+struct shape_mismatch_in;
+
+namespace detail {
+// True when static extents fit Op; otherwise names the op and the shapes in the first error. A
+// constant expression keyed by the op and the shapes: it is never compiled to code.
+template <class Op, shape... Shapes>
+constexpr bool static_shapes_fit() {
+    if constexpr (!infer_shape(Op::shape, Shapes...).ok()) {
+        (void)sizeof(shape_mismatch_in<Op, Shapes...>);
+        return false;
+    } else {
+        return true;
+    }
+}
+
+//! The node built from op Op and arguments of types A...: each argument's scalar Ids raised above
+//! those of the arguments before it when `Renumber`, and the static extents checked here, where
+//! the user's call forms the type, so a mismatch deep inside an expression is the first error.
+template <class Op, bool Renumber, class... A>
+struct node_type {
+    static_assert(static_shapes_fit<Op, A::static_shape...>(),
+                  "tapeless: static shapes do not fit this op (see shape_mismatch_in above)");
+    static constexpr auto off = Renumber ? scalar_offsets<A...>() : std::array<int, sizeof...(A)>{};
+    template <std::size_t... K>
+    static auto make(std::index_sequence<K...>) -> node_of<Op, typename shifted<off[K], A>::type...>;
+    using type = decltype(make(std::index_sequence_for<A...>{}));
+};
+
+//! What building a node reads from one argument: its table, its runtime shape, and the name of a
+//! leaf bound to two tensors below it.
+template <class T>
+struct arg_state {
+    leaf_entry<T> const* entries;
+    shape_result extent;
+    std::string_view conflict;
+};
+
+//! An argument's state; a leaf's or scalar's one entry is written to `own`. One function per
+//! argument type: the builder itself has no code per argument.
+template <class T, class E>
+constexpr arg_state<T> state_of(E const& e, leaf_entry<T>& own) {
+    if constexpr (is_node_v<E>) {
+        if constexpr (E::leaf_list::size == 0) return {nullptr, e.extent.get(), e.conflict};
+        else return {e.leaves.e.data(), e.extent.get(), e.conflict};
+    } else if constexpr (is_leaf_v<E> || is_scalar_v<E>) {
+        own = detail::to_entry(e);
+        return {&own, tapeless::built_shape(e), {}};
+    } else {
+        return {nullptr, {{1, 1}}, {}}; // a constant
+    }
+}
+
+//! The runtime part of building a node, once per element type: its table from its arguments'
+//! (`m`), the conflict it inherits or finds, and its runtime shape under `rule`.
+template <class T>
+TAPELESS_NOINLINE constexpr void assemble(leaf_entry<T>* table, node_extent& out, std::string_view& conflict,
+                                          arg_state<T> const* args, std::size_t arity, table_merge const& m,
+                                          shape_rule rule) {
+    leaf_entry<T> const* base[max_arity]{};
+    shape shapes[max_arity]{};
+    shape_result extent{{}, nullptr};
+    conflict = {};
+    for (std::size_t k = 0; k < arity; ++k) {
+        base[k] = args[k].entries;
+        shapes[k] = args[k].extent.value;
+        if (!args[k].extent.ok()) extent = args[k].extent;
+        if (conflict.empty()) conflict = args[k].conflict;
+    }
+    std::string_view const found = detail::combine_tables<T>(table, base, m);
+    if (conflict.empty()) conflict = found;
+    if (extent.ok()) extent = infer_shape_n(rule, shapes, arity);
+    out.set(extent);
+}
+
+template <class... Ls>
+struct lists_of;
+template <class Op, auto... A>
+struct lists_of<node<Op, A...>> {
+    using list = typename node<Op, A...>::leaf_list;
+    static constexpr table_merge const& merge = merge_of<list, leaf_types_t<arg_type<A>>...>;
+};
+} // namespace detail
+
+//! Builds `node_of<Op, ...>` from expressions, in one function per node type (its helpers are
+//! constants and loops shared by all nodes: a node's code is a call). With `Renumber` (the
+//! default, for user expressions), runtime scalars are renumbered: two of them would otherwise
+//! have equal types (`2 * x + 3 * x`) and be merged as one common subexpression. The cost: a
+//! subexpression that holds a runtime scalar and is used twice is computed twice (a scalar-free one
+//! is still shared). The reverse sweep and rewrites pass `false`: their outputs reuse the forward
+//! graph's own nodes and must keep their types.
+template <class Op, bool Renumber = true, expression... A>
 constexpr auto build(A const&... a) {
-    constexpr auto off = detail::scalar_offsets<A...>();
-    return [&]<std::size_t... K>(std::index_sequence<K...>) {
-        return tapeless::make_node<Op>(detail::shift_scalars<off[K]>(a)...);
-    }(std::index_sequence_for<A...>{});
+    using N = typename detail::node_type<Op, Renumber, A...>::type;
+    using T = typename detail::leaf_table<typename N::leaf_list>::value_type;
+    N n;
+    detail::leaf_entry<T> own[sizeof...(A)];
+    std::size_t k = 0;
+    detail::arg_state<T> const args[] = {detail::state_of<T>(a, own[k++])...};
+    detail::assemble<T>(n.leaves.e.data(), n.extent, n.conflict, args, sizeof...(A),
+                        detail::lists_of<N>::merge, Op::shape);
+    return n;
 }
 
 namespace detail {
@@ -90,6 +168,15 @@ template <class N, class E>
 constexpr auto as_operand(N n, E const&) requires number<N> {
     using T = typename E::value_type;
     return scalar<T, 0>{static_cast<T>(n)};
+}
+
+//! Builds Op on a and b where one may be a number (a runtime scalar of the other's element type).
+//! The operators spell it out through this one function; no conversion function per node type.
+template <class Op, class A, class B>
+constexpr auto build_mixed(A const& a, B const& b) {
+    if constexpr (number<A>) return tapeless::build<Op>(scalar<typename B::value_type, 0>{static_cast<typename B::value_type>(a)}, b);
+    else if constexpr (number<B>) return tapeless::build<Op>(a, scalar<typename A::value_type, 0>{static_cast<typename A::value_type>(b)});
+    else return tapeless::build<Op>(a, b);
 }
 
 template <class A, class B>

@@ -76,8 +76,10 @@ constexpr std::string_view leaf_name_of() {
 //! the arguments have now, throwing `shape_error` that names the call, each argument's shape and,
 //! for a leaf, its name. Skipped when some extent is not known yet (compile() checks every op
 //! again when it binds).
+//! Its return type is deduced (void) so that g++ instantiates it where it is called, before the
+//! call's ops are built: the call, not one of its ops, is then named by the first error.
 template <class Call, auto Rule, class... A>
-constexpr void check_call(A const&... a) {
+constexpr auto check_call(A const&... a) {
     constexpr std::size_t n = sizeof...(A);
     if constexpr ((A::static_shape.is_static() && ...)) {
         if constexpr (Rule(std::array<shape, n>{A::static_shape...}) != nullptr) {

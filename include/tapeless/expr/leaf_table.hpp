@@ -177,23 +177,8 @@ struct entry_source {
 };
 
 // The identity tables of the arguments' leaf lists, in argument order.
-template <class... Es>
-inline constexpr std::array<id_table, sizeof...(Es)> arg_ids{ids_of<leaf_types_t<Es>>()...};
-
-// For each entry of List, the first of Es that holds it.
-template <class List, class... Es>
-constexpr std::array<entry_source, List::size> find_first_sources() {
-    auto const& args = arg_ids<Es...>;
-    std::array<entry_source, List::size> r{};
-    for (std::size_t i = 0; i < List::size; ++i) {
-        r[i] = {npos, npos};
-        for (std::size_t k = 0; k < sizeof...(Es) && r[i].arg == npos; ++k)
-            if (std::size_t const at = args[k].find(type_ids<List>[i]); at != npos) r[i] = {k, at};
-    }
-    return r;
-}
-template <class List, class... Es>
-inline constexpr auto first_sources = find_first_sources<List, Es...>();
+template <class... ArgLists>
+inline constexpr std::array<id_table, sizeof...(ArgLists)> arg_ids{ids_of<ArgLists>()...};
 
 // Each (slot of List, later argument holding the same leaf again): compared when combined.
 struct repeat_source {
@@ -207,102 +192,86 @@ inline constexpr std::array<bool, 1> leaf_flags{};
 template <class... Ls>
 inline constexpr std::array<bool, sizeof...(Ls) + 1> leaf_flags<type_list<Ls...>>{is_leaf_type<Ls>()..., false};
 
-// Every (slot, argument, position) where an argument after the first holding a leaf of List holds
-// it again; written to `out` unless it is null. Returns how many.
-template <class List, class... Es>
-constexpr std::size_t find_repeats(repeat_source* out) {
-    auto const& args = arg_ids<Es...>;
-    std::size_t c = 0;
-    for (std::size_t i = 0; i < List::size; ++i) {
-        if (!leaf_flags<List>[i]) continue;
-        bool first = true;
-        for (std::size_t k = 0; k < sizeof...(Es); ++k)
-            if (std::size_t const at = args[k].find(type_ids<List>[i]); at != npos) {
-                if (!first && out) out[c] = {i, {k, at}};
-                c += !first;
-                first = false;
-            }
-    }
-    return c;
+// For each entry of List, the first argument holding it (`from`); and every later argument entry
+// holding a leaf again (`again`, the first `repeats` of them), compared when tables combine. One
+// pass over the arguments' entries, each looked up once in List.
+template <std::size_t N, std::size_t R>
+struct merge_plan {
+    std::array<entry_source, N> from;
+    std::array<repeat_source, R> again;
+    std::size_t repeats;
+};
+template <class List, class... ArgLists>
+constexpr auto plan_merge() {
+    constexpr std::size_t n = List::size;
+    merge_plan<n, (sizeof...(ArgLists) - 1) * n> p{};
+    for (entry_source& f : p.from) f = {npos, npos};
+    auto const& args = arg_ids<ArgLists...>;
+    id_table const list = ids_of<List>();
+    for (std::size_t k = 0; k < sizeof...(ArgLists); ++k)
+        for (std::size_t j = 0; j < args[k].size; ++j) {
+            std::size_t const i = list.find(args[k].ids[j]);
+            if (p.from[i].arg == npos) p.from[i] = {k, j};
+            else if (leaf_flags<List>[i]) p.again[p.repeats++] = {i, {k, j}};
+        }
+    return p;
 }
-template <class List, class... Es>
-constexpr std::array<repeat_source, find_repeats<List, Es...>(nullptr)> find_repeat_sources() {
-    std::array<repeat_source, find_repeats<List, Es...>(nullptr)> r{};
-    detail::find_repeats<List, Es...>(r.data());
+template <class List, class... ArgLists>
+inline constexpr auto merge_plan_v = plan_merge<List, ArgLists...>();
+
+// The parts of the plan a node's code reads, each exactly sized. Keyed by leaf lists, not by
+// expression types: nodes with equal lists share them.
+template <class List, class... ArgLists>
+inline constexpr auto first_sources = merge_plan_v<List, ArgLists...>.from;
+template <class List, class... ArgLists>
+constexpr std::array<repeat_source, merge_plan_v<List, ArgLists...>.repeats> trim_repeats() {
+    std::array<repeat_source, merge_plan_v<List, ArgLists...>.repeats> r{};
+    for (std::size_t i = 0; i < r.size(); ++i) r[i] = merge_plan_v<List, ArgLists...>.again[i];
     return r;
 }
-template <class List, class... Es>
-inline constexpr auto repeat_sources = find_repeat_sources<List, Es...>();
+template <class List, class... ArgLists>
+inline constexpr auto repeat_sources = trim_repeats<List, ArgLists...>();
 
-// The names of List's leaves (empty for scalars), for conflict messages.
+// A leaf's name (empty for a scalar), and those of List's leaves, for conflict messages. A
+// variable per leaf type, not a lambda per list: closures per list and leaf cost a 32-block
+// residual network 3 s of compile time on g++.
+template <class L>
+inline constexpr std::string_view leaf_name_v{};
+template <fixed_string N, leaf_kind K, class T, shape S>
+inline constexpr std::string_view leaf_name_v<leaf<N, K, T, S>> = leaf<N, K, T, S>::name.view();
 template <class List>
-inline constexpr auto leaf_names = []<class... Ls>(type_list<Ls...>) {
-    return std::array<std::string_view, sizeof...(Ls) + 1>{[] {
-        if constexpr (is_leaf_type<Ls>()) return Ls::name.view();
-        else return std::string_view{};
-    }()..., std::string_view{}};
-}(List{});
+inline constexpr std::array<std::string_view, 1> leaf_names{};
+template <class... Ls>
+inline constexpr std::array<std::string_view, sizeof...(Ls) + 1> leaf_names<type_list<Ls...>>{leaf_name_v<Ls>..., {}};
 
-// An expression's entries: a node's table, or one entry for a leaf or scalar (kept in `own`).
-template <class T, class E>
-constexpr leaf_entry<T> const* entries_of(E const& e, leaf_entry<T>& own) {
-    if constexpr (requires { e.leaves; }) {
-        if constexpr (E::leaf_list::size == 0) return nullptr;
-        else return e.leaves.e.data();
-    } else if constexpr (requires { typename leaf_types_t<E>; } && leaf_types_t<E>::size == 1) {
-        own = detail::to_entry(e);
-        return &own;
-    } else {
-        return nullptr; // a constant: no entries
-    }
-}
+//! How the table of `List` is put together from tables of the argument lists: the constants one
+//! node type's construction reads, passed to one loop per element type (`combine_tables`).
+struct table_merge {
+    entry_source const* from;
+    std::size_t size;
+    repeat_source const* again;
+    std::size_t repeats;
+    std::string_view const* names;
+};
+template <class List, class... ArgLists>
+inline constexpr table_merge merge_of{first_sources<List, ArgLists...>.data(), List::size,
+                                      repeat_sources<List, ArgLists...>.data(),
+                                      repeat_sources<List, ArgLists...>.size(), leaf_names<List>.data()};
 
-// The loops of `gather_table`, compiled once per element type: a node's own code is a call with its
-// constant tables. (Inlined, the copy was unrolled per node over every leaf below it, so a deep
-// network's code grew with nodes times leaves.)
+//! Fills `out` from the argument tables `base` as `m` says; returns the first leaf name two of them
+//! bind to different tensors, or empty. Compiled once per element type: a node's own code is a
+//! call with its constant tables. (Inlined, the copy was unrolled per node over every leaf below
+//! it, so a deep network's code grew with nodes times leaves.)
 template <class T>
-TAPELESS_NOINLINE constexpr void copy_entries(leaf_entry<T>* out, leaf_entry<T> const* const* base,
-                                              entry_source const* from, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = base[from[i].arg][from[i].at];
-}
-// The name of the first leaf that `again` finds bound to two tensors, or empty.
-template <class T>
-TAPELESS_NOINLINE constexpr std::string_view first_conflict(leaf_entry<T> const* t, leaf_entry<T> const* const* base,
-                                                            repeat_source const* again, std::size_t n,
-                                                            std::string_view const* names) {
-    for (std::size_t i = 0; i < n; ++i) {
-        leaf_entry<T> const& a = t[again[i].slot];
-        leaf_entry<T> const& b = base[again[i].again.arg][again[i].again.at];
-        if (a.data != b.data || a.rows != b.rows || a.cols != b.cols) return names[again[i].slot];
+TAPELESS_NOINLINE constexpr std::string_view combine_tables(leaf_entry<T>* out, leaf_entry<T> const* const* base,
+                                                            table_merge const& m) {
+    for (std::size_t i = 0; i < m.size; ++i) out[i] = base[m.from[i].arg][m.from[i].at];
+    for (std::size_t i = 0; i < m.repeats; ++i) {
+        leaf_entry<T> const& a = out[m.again[i].slot];
+        leaf_entry<T> const& b = base[m.again[i].again.arg][m.again[i].again.at];
+        if (a.data != b.data || a.rows != b.rows || a.cols != b.cols) return m.names[m.again[i].slot];
     }
     return {};
-}
-
-//! The table of `List` taken from expressions `es` (each entry from the first holding it), and the
-//! first leaf name two of them bind to different tensors (empty if none; a node passes on its own).
-template <class List, class... Es>
-constexpr leaf_table<List> gather_table(std::string_view& conflict, Es const&... es) {
-    using T = typename leaf_table<List>::value_type;
-    leaf_entry<T> own[sizeof...(Es)]{};
-    leaf_entry<T> const* base[sizeof...(Es)]{};
-    {
-        std::size_t k = 0;
-        (void)std::initializer_list<int>{(base[k] = detail::entries_of<T>(es, own[k]), ++k, 0)...};
-    }
-    leaf_table<List> t; // every entry is written below: List is the union of the arguments' lists
-    constexpr auto const& from = first_sources<List, Es...>;
-    detail::copy_entries<T>(t.e.data(), base, from.data(), from.size());
-    std::string_view const inherited[] = {[&] {
-        if constexpr (requires { es.conflict; }) return es.conflict;
-        else return std::string_view{};
-    }()...};
-    for (std::string_view c : inherited)
-        if (conflict.empty()) conflict = c;
-    if (conflict.empty()) {
-        constexpr auto const& again = repeat_sources<List, Es...>;
-        conflict = detail::first_conflict<T>(t.e.data(), base, again.data(), again.size(), leaf_names<List>.data());
-    }
-    return t;
 }
 
 } // namespace detail

@@ -54,13 +54,13 @@ constexpr auto pow(X const& x, P const& p) {
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto max(A const& a, B const& b) {
-    return tapeless::build<op::maximum>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return detail::build_mixed<op::maximum>(a, b);
 }
 //! Elementwise minimum, broadcasting; numbers mix in.
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto min(A const& a, B const& b) {
-    return tapeless::build<op::minimum>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return detail::build_mixed<op::minimum>(a, b);
 }
 //! x limited to [lo, hi].
 template <expression X, class L, class H>

@@ -39,8 +39,30 @@ template <class E>
 struct arg_value {
     using type = E;
 };
+
+// How an argument is spelled, measured per compiler (a residual chain of 256 blocks, one TU):
+// clang compiles object values fastest (as pointers to a variable, its lookup grows again:
+// 60 s); g++ turns each class-type value into a named template parameter object and slows down
+// (18 s), while a pointer to a variable per type costs it 3.5 s.
+template <class E>
+inline constexpr arg_value<E> arg_object{};
 template <auto A>
-using arg_type = typename decltype(A)::type;
+using arg_type = typename std::remove_cvref_t<std::remove_pointer_t<decltype(A)>>::type;
+
+//! A node's runtime shape as its arguments gave it when it was built. Trivial, and zero (`built`
+//! false) reads as unbound: a node rebuilt from a table has not seen its arguments' shapes.
+struct node_extent {
+    shape value;
+    char const* error;
+    bool built;
+
+    constexpr shape_result get() const { return built ? shape_result{value, error} : shape_result{{}, "unbound"}; }
+    constexpr void set(shape_result const& r) { *this = {r.value, r.error, true}; }
+};
+
+// A node's static shape; both extents dynamic where the op does not fit (that op's check reports
+// it, and the nodes above it do not report it again).
+constexpr shape static_or_dynamic(shape_result const& r) { return r.ok() ? r.value : shape{dynamic, dynamic}; }
 } // namespace detail
 
 //! An op applied to arguments. The op tag and the argument types are the graph; the object holds
@@ -53,19 +75,26 @@ struct node {
     using op = Op;
     static constexpr std::size_t arity = sizeof...(Args);
     using value_type = typename detail::common_value<typename detail::arg_type<Args>::value_type...>::type;
-    static constexpr shape static_shape = infer_shape(Op::shape, detail::arg_type<Args>::static_shape...).value;
+    static constexpr shape static_shape =
+        detail::static_or_dynamic(infer_shape(Op::shape, detail::arg_type<Args>::static_shape...));
     using leaf_list = detail::union_t<detail::leaf_types_t<detail::arg_type<Args>>...>;
 
     static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= detail::max_arity,
                   "tapeless: ops take one to three arguments");
-    detail::leaf_table<leaf_list> leaves{};
-    shape_result extent{{0, 0}, "unbound"};
-    std::string_view conflict{};
+    // Trivial members, written once by `build`: a node's construction is one call, with no
+    // constructor of its own. A value-initialised node (`N{}`) has an empty table and reads as unbound.
+    detail::leaf_table<leaf_list> leaves;
+    detail::node_extent extent;
+    std::string_view conflict;
 };
 
 //! The node of op Op on arguments of expression types A...
 template <class Op, class... A>
+#if defined(__clang__)
 using node_of = node<Op, detail::arg_value<A>{}...>;
+#else
+using node_of = node<Op, &detail::arg_object<A>...>;
+#endif
 
 template <class E>
 inline constexpr bool is_node_v = false;
@@ -129,8 +158,12 @@ constexpr E rebuild(From const& from) {
     if constexpr (is_leaf_v<E> || is_scalar_v<E>) return detail::leaf_in<E>(from);
     else if constexpr (is_node_v<E>) {
         E e{};
-        std::string_view ignored;
-        e.leaves = detail::gather_table<typename E::leaf_list>(ignored, from);
+        if constexpr (E::leaf_list::size > 0) {
+            using T = typename leaf_table<typename E::leaf_list>::value_type;
+            leaf_entry<T> const* base[] = {from.leaves.e.data()};
+            (void)detail::combine_tables<T>(e.leaves.e.data(), base,
+                                            merge_of<typename E::leaf_list, typename From::leaf_list>);
+        }
         return e;
     } else return E{};
 }
@@ -154,46 +187,10 @@ constexpr shape_result built_shape(E const& e) {
         if (e.data == nullptr && !e.source.tracked()) return {{}, "unbound"};
         return {{e.rows, e.cols}};
     } else if constexpr (is_node_v<E>) {
-        return e.extent;
+        return e.extent.get();
     } else {
         return {{1, 1}};
     }
-}
-
-//! Shapes that cannot work whatever runtime extents fill in the dynamic ones. Never defined: the
-//! compiler's first error then names the op and both shapes, e.g. "incomplete type
-//! tapeless::shape_mismatch_in<tapeless::op::matmul, tapeless::shape{3, 4}, tapeless::shape{5, 6}>".
-template <class Op, shape... Shapes>
-struct shape_mismatch_in;
-
-//! Checks static extents where the node is built, so a mismatch is reported at the user's line.
-template <class Op, class... Args>
-constexpr void check_static_shapes() {
-    constexpr shape_result r = infer_shape(Op::shape, Args::static_shape...);
-    if constexpr (!r.ok()) {
-        (void)sizeof(shape_mismatch_in<Op, Args::static_shape...>);
-        static_assert(r.ok(), "tapeless: static shapes do not fit this op (see shape_mismatch_in above)");
-    }
-}
-
-//! Builds a node without renumbering scalars: for the reverse sweep and rewrites, whose outputs
-//! reuse the forward graph's own nodes and must keep their types.
-template <class Op, expression... Args>
-constexpr node_of<Op, Args...> make_node(Args const&... args) {
-    check_static_shapes<Op, Args...>();
-    std::string_view conflict;
-    node_of<Op, Args...> n{detail::gather_table<typename node_of<Op, Args...>::leaf_list>(conflict, args...)};
-    n.conflict = conflict;
-    shape_result const r[] = {tapeless::built_shape(args)...};
-    n.extent = {{}, nullptr};
-    for (shape_result const& x : r)
-        if (!x.ok()) n.extent = x;
-    if (n.extent.ok()) {
-        n.extent = [&]<std::size_t... K>(std::index_sequence<K...>) {
-            return infer_shape(Op::shape, r[K].value...);
-        }(std::index_sequence_for<Args...>{});
-    }
-    return n;
 }
 
 } // namespace tapeless

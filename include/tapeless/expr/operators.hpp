@@ -18,19 +18,19 @@ namespace tapeless {
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto operator+(A const& a, B const& b) {
-    return tapeless::build<op::add>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return detail::build_mixed<op::add>(a, b);
 }
 //! Elementwise difference, broadcasting rows, columns and scalars.
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto operator-(A const& a, B const& b) {
-    return tapeless::build<op::sub>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return detail::build_mixed<op::sub>(a, b);
 }
 //! Elementwise product (not a matrix product: that is `matmul`); `2.0f * x` scales.
 template <class A, class B>
     requires detail::operands<A, B>
 constexpr auto operator*(A const& a, B const& b) {
-    return tapeless::build<op::mul>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return detail::build_mixed<op::mul>(a, b);
 }
 //! Division by a number: multiplication by its reciprocal, computed once.
 template <expression A, detail::number N>
@@ -42,7 +42,7 @@ constexpr auto operator/(A const& a, N n) {
 template <class A, class B>
     requires detail::operands<A, B> && (!detail::number<B>)
 constexpr auto operator/(A const& a, B const& b) {
-    return tapeless::build<op::div>(detail::as_operand(a, b), detail::as_operand(b, a));
+    return detail::build_mixed<op::div>(a, b);
 }
 //! Elementwise negation.
 template <expression A>

@@ -7,7 +7,7 @@
 #include "../ops/expand.hpp"
 #include "../ops/matmul.hpp"
 #include "../ops/transpose.hpp"
-#include "node.hpp"
+#include "build.hpp"
 
 namespace tapeless {
 
@@ -17,10 +17,10 @@ constexpr auto transposed(expression auto const& a) {
     if constexpr (is_op_v<A, op::transpose>) return tapeless::arg<0>(a);
     else if constexpr (A::static_shape.rows == 1 && A::static_shape.cols == 1) return a;
     else if constexpr (is_op_v<A, op::matmul>) // (X·Y)ᵀ = Yᵀ·Xᵀ: a GEMM with swapped flags, no copy
-        return tapeless::make_node<op::matmul>(detail::transposed(tapeless::arg<1>(a)), detail::transposed(tapeless::arg<0>(a)));
+        return tapeless::build<op::matmul, false>(detail::transposed(tapeless::arg<1>(a)), detail::transposed(tapeless::arg<0>(a)));
     else if constexpr (is_op_v<A, op::expand>) // transpose what is inside the broadcast
-        return tapeless::make_node<op::expand>(detail::transposed(tapeless::arg<0>(a)), detail::transposed(tapeless::arg<1>(a)));
-    else return tapeless::make_node<op::transpose>(a);
+        return tapeless::build<op::expand, false>(detail::transposed(tapeless::arg<0>(a)), detail::transposed(tapeless::arg<1>(a)));
+    else return tapeless::build<op::transpose, false>(a);
 }
 
 } // namespace detail

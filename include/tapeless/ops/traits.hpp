@@ -58,11 +58,9 @@ constexpr bool broadcast_extent(std::size_t a, std::size_t b, std::size_t& out) 
 }
 } // namespace detail
 
-//! The result shape of an op of rule `rule` on argument shapes `args` (one to three of them).
-template <class... Shapes>
-constexpr shape_result infer_shape(shape_rule rule, Shapes... shapes) {
-    shape const args[] = {shapes...};
-    constexpr std::size_t n = sizeof...(Shapes);
+//! The result shape of an op of rule `rule` on the `n` argument shapes `args` (one to three). One
+//! function, not a template per arity, so building a node calls it without code of its own.
+constexpr shape_result infer_shape_n(shape_rule rule, shape const* args, std::size_t n) {
     switch (rule) {
     case shape_rule::broadcast: {
         shape r = args[0];
@@ -84,6 +82,13 @@ constexpr shape_result infer_shape(shape_rule rule, Shapes... shapes) {
     case shape_rule::like_last: return {args[n - 1]};
     }
     return {{}, "unknown shape rule"};
+}
+
+//! The same on shapes given one by one.
+template <class... Shapes>
+constexpr shape_result infer_shape(shape_rule rule, Shapes... shapes) {
+    shape const args[] = {shapes...};
+    return tapeless::infer_shape_n(rule, args, sizeof...(Shapes));
 }
 
 //! Default reads: every argument's value. Ops that look at an argument's shape only override it.
