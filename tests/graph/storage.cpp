@@ -84,4 +84,53 @@ BOOST_AUTO_TEST_CASE(one_name_bound_to_two_tensors_in_one_expression_is_reported
     }
 }
 
+namespace {
+// Layer normalisation by hand, its epsilon given as E (a number, or a named scalar).
+template <class H, class E>
+auto normalised(H const& h, E const& eps) {
+    auto c = h - tl::mean_rows(h);
+    return c / tl::sqrt(tl::mean_rows(tl::square(c)) + eps);
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_named_scalar_keeps_one_identity_so_its_subexpressions_stay_shared) {
+    tl::Tensor<double> x(4, 3), w(3, 3);
+    tl::test::fill_uniform(x, 1);
+    tl::test::fill_uniform(w, 2);
+    auto X = tl::input<"x">(x);
+    auto W = tl::param<"w">(w);
+    auto eps = tl::input<"eps">(1e-5);
+    auto named = normalised(tl::matmul(normalised(X, eps), W), eps);
+    auto numbered = normalised(tl::matmul(normalised(X, 1e-5), W), 1e-5);
+    // The number is renumbered per use: every subexpression holding it is copied where it is
+    // reused. The named scalar is one leaf, and the graph one DAG.
+    using named_nodes = tl::nodes_t<decltype(named)>;
+    using numbered_nodes = tl::nodes_t<decltype(numbered)>;
+    static_assert(decltype(named)::leaf_list::size == 3);
+    static_assert(named_nodes::size < numbered_nodes::size);
+    tl::Tensor<double> a = tl::eval(named), b = tl::eval(numbered);
+    BOOST_TEST(tl::test::relative_error(a, b) < 1e-12); // one evaluation order fewer: rounding only
+    tl::test::check_gradients(
+        [](auto const& p0, auto const& p1) {
+            auto e = tl::input<"eps">(1e-5);
+            return tl::sum(tl::square(normalised(tl::matmul(normalised(p0, e), p1), e)));
+        },
+        1e-6, x, w);
+}
+
+BOOST_AUTO_TEST_CASE(one_name_bound_to_two_values_is_reported) {
+    tl::Tensor<double> x(4, 3), w(3, 3);
+    auto X = tl::input<"x">(x);
+    auto W = tl::param<"w">(w);
+    auto loss = tl::sum(tl::matmul(X * tl::input<"s">(2.0), W) + tl::input<"s">(3.0));
+    try {
+        (void)tl::compile(loss, W);
+        BOOST_FAIL("no binding_error");
+    } catch (tl::binding_error const& e) {
+        BOOST_TEST(std::string(e.what()) == "tapeless: two different values are bound under the name 's'");
+    }
+    auto same = tl::sum(tl::matmul(X * tl::input<"s">(2.0), W) + tl::input<"s">(2.0));
+    BOOST_CHECK_NO_THROW((void)tl::compile(same, W));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

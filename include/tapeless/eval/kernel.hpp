@@ -66,8 +66,11 @@ node_refs<T> refs_of(state<T, N, NG, R> const& s) {
 // Loop variants: `flat` runs the domain as one contiguous run (every operand full-sized);
 // `unit` keeps rows but every operand is contiguous along them; `general` also broadcasts
 // columns. Chosen once at bind time; the loops themselves carry no per-element branches.
+// A member reduced into a smaller buffer (sum_to, sum_cols, ...) always starts from its identity
+// and accumulates, even where its buffer turns out as large as the domain at run time (then the
+// reduction is a copy): one loop per variant instead of one per subset of such members (a
+// kernel with three of them compiled eight times over).
 enum loop_variant : unsigned { flat = 0, unit = 1, general = 2 };
-inline constexpr unsigned max_mask_bits = 3;
 
 // Strides that read an r x c buffer broadcast over the domain.
 constexpr void broadcast_strides(shape b, shape d, std::size_t& rs, std::size_t& cs) {
@@ -79,8 +82,6 @@ template <class T, auto S, class Ops>
 struct loop_kernel {
     static constexpr std::size_t nc = std::size(S.closure);
     static constexpr std::size_t nm = std::size(S.members);
-    static constexpr std::size_t npartial = S.npartial;
-    static constexpr bool masked = npartial <= max_mask_bits;
     static constexpr shape static_domain = S.static_domain;
     static constexpr loop_refs at{nc, nm};
     template <std::size_t I>
@@ -141,7 +142,6 @@ struct loop_kernel {
         shape d = domain(r);
         frame f = prepare(r, d);
         bool full = true, contiguous = true;
-        unsigned mask = 0;
         for (std::size_t c = 0; c < nc; ++c) {
             entry_role r = S.closure[c].role;
             if (S.closure[c].one_per_row) {
@@ -161,10 +161,8 @@ struct loop_kernel {
             }
             full = full && f.store[m];
             contiguous = contiguous && f.ocs[m] == 1;
-            if (!ms.elementwise && f.store[m]) mask |= 1u << ms.mask_bit;
         }
-        unsigned v = full ? flat : contiguous ? unit : general;
-        return v | (masked ? mask << 2 : 0u);
+        return full ? flat : contiguous ? unit : general;
     }
 
     template <std::size_t C, bool Unit>
@@ -185,7 +183,7 @@ struct loop_kernel {
         }
     }
 
-    template <std::size_t M, bool Unit, unsigned Mask>
+    template <std::size_t M, bool Unit>
     TAPELESS_ALWAYS_INLINE static void effect(T const* v, frame& f, T* row, std::size_t i, std::size_t j) {
         constexpr member_spec ms = S.members[M];
         T x = v[ms.argpos];
@@ -197,21 +195,16 @@ struct loop_kernel {
             f.acc[M] = op<ms.op>::combine(f.acc[M], x);
         } else {
             T& o = f.out[M][i * f.ors[M] + (Unit ? j : j * f.ocs[M])];
-            if constexpr (masked) {
-                if constexpr ((Mask >> ms.mask_bit) & 1u) o = x;
-                else o = op<ms.op>::combine(o, x);
-            } else {
-                o = f.store[M] ? x : op<ms.op>::combine(o, x);
-            }
+            o = op<ms.op>::combine(o, x);
         }
     }
 
-    template <bool Unit, unsigned Mask>
+    template <bool Unit>
     TAPELESS_ALWAYS_INLINE static void body(frame& f, T* row, std::size_t i, std::size_t j) {
         T v[nc];
         [&]<std::size_t... C>(std::index_sequence<C...>) { ((v[C] = entry<C, Unit>(v, f, i, j)), ...); }(
             std::make_index_sequence<nc>{});
-        [&]<std::size_t... M>(std::index_sequence<M...>) { (effect<M, Unit, Mask>(v, f, row, i, j), ...); }(
+        [&]<std::size_t... M>(std::index_sequence<M...>) { (effect<M, Unit>(v, f, row, i, j), ...); }(
             std::make_index_sequence<nm>{});
     }
 
@@ -229,7 +222,7 @@ struct loop_kernel {
 
     // Per-row reductions live in `row` (registers) across a row and are stored at its end, in the
     // same order of operations as accumulating in memory, without a store per element.
-    template <bool Unit, unsigned Mask>
+    template <bool Unit>
     // The loop runs on a local copy of the frame: its strides and bases then cannot alias the
     // outputs it stores to, so the compiler keeps them in registers and vectorises the row.
     static void loop(frame& shared, std::size_t rows, std::size_t cols) {
@@ -239,7 +232,7 @@ struct loop_kernel {
             if constexpr (any_per_row)
                 [&]<std::size_t... M>(std::index_sequence<M...>) { ((row[M] = row_start<M>()), ...); }(
                     std::make_index_sequence<nm>{});
-            for (std::size_t j = 0; j < cols; ++j) body<Unit, Mask>(f, row, i, j);
+            for (std::size_t j = 0; j < cols; ++j) body<Unit>(f, row, i, j);
             if constexpr (any_per_row)
                 for (std::size_t m = 0; m < nm; ++m)
                     if (S.members[m].per_row) f.out[m][i * f.ors[m]] = row[m];
@@ -248,35 +241,21 @@ struct loop_kernel {
     }
 
     // Static bounds where the whole domain runs as one block (tiny steps unroll); else `rows`.
-    template <unsigned Mask, bool Whole>
-    static void dispatch_variant(frame& f, std::size_t rows, std::size_t cols, unsigned variant) {
-        constexpr bool fixed = Whole && static_domain.is_static();
-        switch (variant & 3u) {
-        case flat:
-            if constexpr (Mask == (1u << npartial) - 1u || !masked) {
-                if constexpr (fixed) loop<true, Mask>(f, 1, static_domain.size());
-                else loop<true, Mask>(f, 1, rows * cols);
-                return;
-            }
-            [[fallthrough]];
-        case unit:
-            if constexpr (fixed) loop<true, Mask>(f, static_domain.rows, static_domain.cols);
-            else loop<true, Mask>(f, rows, cols);
-            return;
-        default:
-            if constexpr (fixed) loop<false, Mask>(f, static_domain.rows, static_domain.cols);
-            else loop<false, Mask>(f, rows, cols);
-        }
-    }
-
     template <bool Whole>
     static void dispatch(frame& f, std::size_t rows, std::size_t cols, unsigned variant) {
-        if constexpr (masked) {
-            [&]<unsigned... Ms>(std::integer_sequence<unsigned, Ms...>) {
-                ((variant >> 2 == Ms ? dispatch_variant<Ms, Whole>(f, rows, cols, variant) : void()), ...);
-            }(std::make_integer_sequence<unsigned, (1u << npartial)>{});
-        } else {
-            dispatch_variant<0, Whole>(f, rows, cols, variant);
+        constexpr bool fixed = Whole && static_domain.is_static();
+        switch (variant) {
+        case flat:
+            if constexpr (fixed) loop<true>(f, 1, static_domain.size());
+            else loop<true>(f, 1, rows * cols);
+            return;
+        case unit:
+            if constexpr (fixed) loop<true>(f, static_domain.rows, static_domain.cols);
+            else loop<true>(f, rows, cols);
+            return;
+        default:
+            if constexpr (fixed) loop<false>(f, static_domain.rows, static_domain.cols);
+            else loop<false>(f, rows, cols);
         }
     }
 
@@ -287,7 +266,7 @@ struct loop_kernel {
         if constexpr (!ms.elementwise && !ms.per_row) {
             constexpr T id = op<ms.op>::template identity<T>();
             if constexpr (ms.is_sum) f.acc[M] = id;
-            else if (!f.store[M])
+            else
                 for (std::size_t e = 0, n = r.shapes[at.member(M)].size(); e < n; ++e) f.out[M][e] = id;
         }
     }
@@ -381,7 +360,7 @@ private:
                         constexpr T id = op<ms.op>::template identity<T>();
                         if constexpr (ms.is_sum) {
                             f.acc[M] = id;
-                        } else if (!f.store[M]) {
+                        } else {
                             bool across = across_rows(r, d, M);
                             std::size_t n = across ? r.shapes[at.member(M)].size() : rows * r.shapes[at.member(M)].cols;
                             for (std::size_t e = 0; e < n; ++e) f.out[M][e] = id;

@@ -445,7 +445,6 @@ struct member_spec {
     bool is_sum = false;      // reduced to 1 x 1 in a register
     std::size_t op = npos;    // reductions: index of the reducing op
     std::size_t argpos = 0;   // closure position of the value stored or reduced
-    std::size_t mask_bit = 0; // partial reductions: bit in the store mask
     bool per_row = false;     // reduced along each row (r x 1): in a register, stored once per row
 };
 
@@ -454,7 +453,6 @@ struct member_spec {
 template <std::size_t NC, std::size_t NM>
 struct loop_spec {
     shape static_domain{};
-    std::size_t npartial = 0; // members reduced into a smaller buffer (sum_rows, sum_to, ...)
     entry_spec closure[NC]{};
     member_spec members[NM]{};
 };
@@ -499,7 +497,6 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
         ms.is_sum = a.info[n].is_sum;
         ms.op = a.info[n].op;
         ms.argpos = a.member_argpos[gi.mbegin + m];
-        if (!ms.elementwise && !ms.is_sum) ms.mask_bit = s.npartial++;
         ms.per_row = !ms.elementwise && !ms.is_sum && a.info[n].stat.cols == 1 && a.rows(n) == a.rows(gi.node) &&
                      a.cols(n) != a.cols(gi.node);
     }

@@ -44,6 +44,15 @@ constexpr auto input(X const& x) {
     return detail::make_leaf<Name, leaf_kind::input>(x);
 }
 
+//! A named runtime scalar (`input<"eps">(1e-5f)`): data like a 1 x 1 input, its value taken now.
+//! Unlike a number written into an expression, it keeps one identity wherever it is used, so a
+//! subexpression holding it stays shared (see `named_scalar`).
+template <fixed_string Name, class T>
+    requires std::is_floating_point_v<T>
+constexpr auto input(T value) {
+    return named_scalar<Name, T>{value};
+}
+
 //! A leaf whose gradient may be asked for. Same storage rules as `input`.
 template <fixed_string Name, tensor_like X>
 constexpr auto param(X const& x) {

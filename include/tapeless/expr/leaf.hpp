@@ -44,6 +44,18 @@ struct scalar {
 
 //! A compile-time rational constant Num/Den, made by the reverse sweep (the 2 in d(x²) = 2x·dx,
 //! the 1 that seeds it). It has no element type of its own: it adopts its neighbours'.
+//! A runtime scalar with a name: one identity wherever it is used, never renumbered, so a
+//! subexpression that holds it stays one shared node (a number written into an expression is
+//! renumbered per use, see `build`). Made by `input<"eps">(1e-5f)`; two values under one name
+//! in one expression are an error, like two tensors under one leaf name.
+template <fixed_string Name, class T>
+struct named_scalar {
+    using value_type = T;
+    static constexpr shape static_shape{1, 1};
+    static constexpr auto name = Name;
+    T value{};
+};
+
 template <long Num, long Den = 1>
 struct constant {
     using value_type = void;

@@ -38,6 +38,10 @@ template <class T, int Id>
 struct leaf_types<scalar<T, Id>> {
     using type = type_list<scalar<T, Id>>;
 };
+template <fixed_string N, class T>
+struct leaf_types<named_scalar<N, T>> {
+    using type = type_list<named_scalar<N, T>>;
+};
 template <class Op, auto... A>
 struct leaf_types<node<Op, A...>> {
     using type = typename node<Op, A...>::leaf_list;
@@ -186,11 +190,20 @@ struct repeat_source {
     entry_source again{};
 };
 
-// Which entries of List are leaves (not runtime scalars): only leaves are bound to tensors.
+// Which entries of List have a name (leaves and named scalars): only those can be bound to two
+// different things, and are compared where tables combine.
+template <class L>
+constexpr bool is_named_type() {
+    return requires { L::name; };
+}
+template <class List>
+inline constexpr std::array<bool, 1> tensor_flags{};
+template <class... Ls>
+inline constexpr std::array<bool, sizeof...(Ls) + 1> tensor_flags<type_list<Ls...>>{is_leaf_type<Ls>()..., false};
 template <class List>
 inline constexpr std::array<bool, 1> leaf_flags{};
 template <class... Ls>
-inline constexpr std::array<bool, sizeof...(Ls) + 1> leaf_flags<type_list<Ls...>>{is_leaf_type<Ls>()..., false};
+inline constexpr std::array<bool, sizeof...(Ls) + 1> leaf_flags<type_list<Ls...>>{is_named_type<Ls>()..., false};
 
 // For each entry of List, the first argument holding it (`from`); and every later argument entry
 // holding a leaf again (`again`, the first `repeats` of them), compared when tables combine. One
@@ -239,6 +252,8 @@ template <class L>
 inline constexpr std::string_view leaf_name_v{};
 template <fixed_string N, leaf_kind K, class T, shape S>
 inline constexpr std::string_view leaf_name_v<leaf<N, K, T, S>> = leaf<N, K, T, S>::name.view();
+template <fixed_string N, class T>
+inline constexpr std::string_view leaf_name_v<named_scalar<N, T>> = N.view();
 template <class List>
 inline constexpr std::array<std::string_view, 1> leaf_names{};
 template <class... Ls>
@@ -258,6 +273,12 @@ inline constexpr table_merge merge_of{first_sources<List, ArgLists...>.data(), L
                                       repeat_sources<List, ArgLists...>.data(),
                                       repeat_sources<List, ArgLists...>.size(), leaf_names<List>.data()};
 
+// Equal, or both NaN: a named scalar holding NaN is still one value.
+template <class T>
+constexpr bool same_value(T a, T b) {
+    return a == b || (a != a && b != b);
+}
+
 //! Fills `out` from the argument tables `base` as `m` says; returns the first leaf name two of them
 //! bind to different tensors, or empty. Compiled once per element type: a node's own code is a
 //! call with its constant tables. (Inlined, the copy was unrolled per node over every leaf below
@@ -269,7 +290,8 @@ TAPELESS_NOINLINE constexpr std::string_view combine_tables(leaf_entry<T>* out, 
     for (std::size_t i = 0; i < m.repeats; ++i) {
         leaf_entry<T> const& a = out[m.again[i].slot];
         leaf_entry<T> const& b = base[m.again[i].again.arg][m.again[i].again.at];
-        if (a.data != b.data || a.rows != b.rows || a.cols != b.cols) return m.names[m.again[i].slot];
+        if (a.data != b.data || a.rows != b.rows || a.cols != b.cols || !same_value(a.value, b.value))
+            return m.names[m.again[i].slot];
     }
     return {};
 }

@@ -115,6 +115,8 @@ template <class E>
 inline constexpr bool is_scalar_v = false;
 template <class T, int Id>
 inline constexpr bool is_scalar_v<scalar<T, Id>> = true;
+template <fixed_string N, class T>
+inline constexpr bool is_scalar_v<named_scalar<N, T>> = true;
 
 template <class E>
 inline constexpr bool is_constant_v = false;

@@ -65,22 +65,35 @@ constexpr bool leaf_names_unique(type_list<Ns...>) {
 }
 } // namespace detail
 
+namespace detail {
+// A name bound to two tensors, or (a named scalar) to two values, where the expression was built.
+template <class List>
+[[noreturn]] void throw_conflict(std::string_view name) {
+    bool tensor = true;
+    for (std::size_t s = 0; s < List::size; ++s)
+        if (leaf_names<List>[s] == name) tensor = tensor_flags<List>[s];
+    throw binding_error(std::string("tapeless: two different ") + (tensor ? "tensors" : "values") +
+                        " are bound under the name '" + std::string(name) + "'");
+}
+} // namespace detail
+
 //! Records each leaf's storage and each scalar's value from the expression's leaf table (each
 //! distinct leaf once: no walk over the graph). Throws `binding_error` if one name is bound to two
 //! different tensors, here or where the expression was built.
 template <class T, class Nodes, class E>
 void collect(E const& e, bindings<T, Nodes>& b) {
     if constexpr (is_node_v<E>) {
-        if (!e.conflict.empty())
-            throw binding_error("tapeless: two different tensors are bound under the name '" +
-                                std::string(e.conflict) + "'");
         using List = typename E::leaf_list;
+        if (!e.conflict.empty()) detail::throw_conflict<List>(e.conflict);
         static constexpr auto at = detail::slots_in<List, Nodes>;
         for (std::size_t s = 0; s < List::size; ++s) {
             std::size_t i = at[s];
             if (i == detail::npos) continue; // a leaf the bound expression does not use
             auto const& x = e.leaves.e[s];
-            if (detail::leaf_names<List>[s].empty()) {
+            if (!detail::tensor_flags<List>[s]) { // a scalar; a named one keeps one value
+                if (!detail::leaf_names<List>[s].empty() && b.bound[i] && !detail::same_value(b.values[i], x.value))
+                    throw binding_error("tapeless: two different values are bound under the name '" +
+                                        std::string(detail::leaf_names<List>[s]) + "'");
                 b.values[i] = x.value;
             } else {
                 shape sh{x.rows, x.cols};
@@ -107,6 +120,10 @@ void collect(E const& e, bindings<T, Nodes>& b) {
             b.bound[i] = true;
             if (e.source.tracked()) b.sources[i] = e.source;
         } else {
+            if constexpr (requires { E::name; })
+                if (b.bound[i] && !detail::same_value(b.values[i], e.value))
+                    throw binding_error("tapeless: two different values are bound under the name '" +
+                                        std::string(E::name.view()) + "'");
             b.values[i] = e.value;
             b.bound[i] = true;
         }

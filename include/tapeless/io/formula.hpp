@@ -281,7 +281,8 @@ private:
         if constexpr (is_leaf_v<N>) {
             f.own_text[i] = {Notation::leaf(N::name.view()), detail::prec_atom};
         } else if constexpr (is_scalar_v<N>) {
-            if (f.values[i].empty()) f.own_text[i] = {Notation::scalar(N::id), detail::prec_atom};
+            if constexpr (requires { N::name; }) f.own_text[i] = {Notation::leaf(N::name.view()), detail::prec_atom};
+            else if (f.values[i].empty()) f.own_text[i] = {Notation::scalar(N::id), detail::prec_atom};
             else if (f.values[i][0] == '-') f.own_text[i] = {f.values[i], detail::prec_negation, false, false, true};
             else f.own_text[i] = {f.values[i], detail::prec_atom};
         } else if constexpr (is_constant_v<N>) {
