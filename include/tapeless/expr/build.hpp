@@ -128,12 +128,12 @@ TAPELESS_NOINLINE constexpr void assemble(leaf_entry<T>* table, node_extent& out
     out.set(extent);
 }
 
-template <class... Ls>
-struct lists_of;
+//! How node type N's table is merged from its arguments' tables.
+template <class N>
+struct merge_for;
 template <class Op, auto... A>
-struct lists_of<node<Op, A...>> {
-    using list = typename node<Op, A...>::leaf_list;
-    static constexpr table_merge const& merge = merge_of<list, leaf_types_t<arg_type<A>>...>;
+struct merge_for<node<Op, A...>> {
+    static constexpr table_merge const& value = merge_of<typename node<Op, A...>::leaf_list, leaf_types_t<arg_type<A>>...>;
 };
 } // namespace detail
 
@@ -153,7 +153,7 @@ constexpr auto build(A const&... a) {
     std::size_t k = 0;
     detail::arg_state<T> const args[] = {detail::state_of<T>(a, own[k++])...};
     detail::assemble<T>(n.leaves.e.data(), n.extent, n.conflict, args, sizeof...(A),
-                        detail::lists_of<N>::merge, Op::shape);
+                        detail::merge_for<N>::value, Op::shape);
     return n;
 }
 
@@ -164,18 +164,23 @@ concept number = std::is_arithmetic_v<X>;
 // A number next to an expression becomes a runtime scalar of the expression's element type.
 template <class E>
 constexpr auto as_operand(E const& e, auto const&) requires expression<E> { return e; }
+// A number as a runtime scalar of element type T: one function per (T, number type), not per
+// expression type.
+template <class T, number N>
+constexpr scalar<T, 0> scalar_of(N n) {
+    return {static_cast<T>(n)};
+}
 template <class N, class E>
 constexpr auto as_operand(N n, E const&) requires number<N> {
-    using T = typename E::value_type;
-    return scalar<T, 0>{static_cast<T>(n)};
+    return detail::scalar_of<typename E::value_type>(n);
 }
 
 //! Builds Op on a and b where one may be a number (a runtime scalar of the other's element type).
 //! The operators spell it out through this one function; no conversion function per node type.
 template <class Op, class A, class B>
 constexpr auto build_mixed(A const& a, B const& b) {
-    if constexpr (number<A>) return tapeless::build<Op>(scalar<typename B::value_type, 0>{static_cast<typename B::value_type>(a)}, b);
-    else if constexpr (number<B>) return tapeless::build<Op>(a, scalar<typename A::value_type, 0>{static_cast<typename A::value_type>(b)});
+    if constexpr (number<A>) return tapeless::build<Op>(detail::scalar_of<typename B::value_type>(a), b);
+    else if constexpr (number<B>) return tapeless::build<Op>(a, detail::scalar_of<typename A::value_type>(b));
     else return tapeless::build<Op>(a, b);
 }
 
