@@ -64,7 +64,7 @@ struct group_info {
 // it back (one write and one read of an N x H matrix saved per step in the seed).
 inline constexpr int max_inline_cost = 8;
 
-//! The planner's state: node facts in, kernels out. Filled by the named passes of `analyze`, each
+//! The planner's state: node facts in, kernels out. Filled by the named passes `plan` runs in order, each
 //! linear in nodes and edges (or n log n): the constant evaluator is slow and g++ caps its
 //! operation count, so a pass that rescans every node per node stops deep networks compiling.
 template <std::size_t N>
@@ -410,18 +410,21 @@ constexpr void find_lifetimes(analysis<N>& a) {
         }
 }
 
-//! The planner: named passes over the node facts, in order.
+//! The planner's first state: the node facts and their extent classes.
 template <std::size_t N>
-constexpr analysis<N> analyze(std::array<node_info, N> const& info) {
+constexpr analysis<N> facts_and_extents(std::array<node_info, N> const& info) {
     analysis<N> a;
     a.info = info;
     a.extent = extent_classes(info);
-    mark_live(a);
-    find_operands(a);
-    choose_buffers(a);
-    form_groups(a);
-    form_closures(a);
-    find_lifetimes(a);
+    return a;
+}
+
+//! The state after one more pass. Each pass's result is a constant of its own (see `plan::a`):
+//! clang caps the steps of one constant expression (2^20 by default), and the six passes over a
+//! 64-block residual network's ~5,000 records took more than that together, not alone.
+template <std::size_t N, void (*Pass)(analysis<N>&)>
+constexpr analysis<N> after(analysis<N> a) {
+    Pass(a);
     return a;
 }
 
@@ -596,11 +599,18 @@ struct plan {
             known[i] = immediate(graph.rec[i], op_facts<ops>.data(), index_of_v<op::expand, ops>, known.data());
         return known;
     }();
-    static constexpr analysis<size> a = analyze([] {
+    // The planner's passes in order, one constant each (see `after`).
+    static constexpr analysis<size> facts = facts_and_extents([] {
         std::array<node_info, size> info{};
         for (std::size_t i = 0; i < size; ++i) info[i] = info_of_record(graph, op_facts<ops>.data(), i, immediates.data());
         return info;
     }());
+    static constexpr analysis<size> live = after<size, mark_live<size>>(facts);
+    static constexpr analysis<size> operands = after<size, find_operands<size>>(live);
+    static constexpr analysis<size> buffers = after<size, choose_buffers<size>>(operands);
+    static constexpr analysis<size> grouped = after<size, form_groups<size>>(buffers);
+    static constexpr analysis<size> closed = after<size, form_closures<size>>(grouped);
+    static constexpr analysis<size> a = after<size, find_lifetimes<size>>(closed);
     static_assert(!a.unsupported_layout, "tapeless: internal: a transpose of a transpose reached the planner");
 
     // What binding reads at run time, copied out of `a`: only these tables are emitted into the
