@@ -1,4 +1,4 @@
-# Defines tapeless_find_libzip(): finds libzip (zip.h and the library) for <tapeless/io/npz.hpp>.
+# Defines tapeless_find_libzip(): finds libzip (zip.h and the library) for <tapeless/checkpoint/npz.hpp>.
 # SPDX-License-Identifier: BSL-1.0
 #
 # Used by the top-level CMakeLists.txt and by the installed tapelessConfig.cmake. Sets

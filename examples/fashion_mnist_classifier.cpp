@@ -18,7 +18,7 @@
 #include "support/fashion_mnist.hpp"
 
 #include <tapeless/data/minibatch.hpp>
-#include <tapeless/io/npz.hpp>
+#include <tapeless/checkpoint/npz.hpp>
 #include <tapeless/params.hpp>
 
 #include <tapeless/tapeless.hpp>

@@ -4,7 +4,7 @@
 #define TAPELESS_BENCHMARKS_PROBLEMS_MLP_HPP
 
 #include <tapeless/error.hpp>
-#include <tapeless/eval/gemm.hpp>
+#include <tapeless/linalg/gemm.hpp>
 #include <tapeless/tensor/tensor.hpp>
 
 #include <cmath>

@@ -8,9 +8,9 @@
 // BM_sgemm_step/<backend>/N:../D:../H:../O:.. (the five GEMMs of one seed step in sequence).
 #include "problems/peak_rss.hpp"
 
-#include <tapeless/eval/backend/portable.hpp>
+#include <tapeless/linalg/backend/portable.hpp>
 #ifdef TAPELESS_BENCH_HAVE_CBLAS
-#include <tapeless/eval/backend/cblas.hpp>
+#include <tapeless/linalg/backend/cblas.hpp>
 #endif
 #include <tapeless/tensor/tensor.hpp>
 

@@ -10,7 +10,7 @@
 #endif
 
 //! GEMM backend: defined by the `tapeless::blas` CMake target to route matrix products to CBLAS;
-//! otherwise the portable kernels in `eval/backend/portable.hpp` are used.
+//! otherwise the portable kernels in `linalg/backend/portable.hpp` are used.
 // #define TAPELESS_GEMM_BACKEND_CBLAS
 
 #if defined(__GNUC__) || defined(__clang__)

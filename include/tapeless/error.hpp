@@ -34,7 +34,7 @@ struct binding_error : error {
 //! `data::file_error`): missing, truncated, corrupt. A checkpoint: missing, not a zip,
 //! truncated, corrupt, or holding other arrays than the destination (names, shapes, dtypes), e.g.
 //! "tapeless: load_npz("ckpt.npz"): array 'w1' is 784x50 in the file, the destination is 784x51".
-//! A load throws it before any tensor or optimizer state changes (io/npz.hpp).
+//! A load throws it before any tensor or optimizer state changes (checkpoint/npz.hpp).
 struct file_error : error {
     using error::error;
 };

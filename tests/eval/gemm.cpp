@@ -1,9 +1,9 @@
 //! @file Defines the tests of the GEMM backends against a long double reference.
 // SPDX-License-Identifier: BSL-1.0
-#include <tapeless/eval/backend/portable.hpp>
+#include <tapeless/linalg/backend/portable.hpp>
 #include <tapeless/tensor/storage.hpp>
 #ifdef TAPELESS_TEST_HAVE_CBLAS
-#include <tapeless/eval/backend/cblas.hpp>
+#include <tapeless/linalg/backend/cblas.hpp>
 #endif
 
 #include <boost/test/unit_test.hpp>

@@ -1,4 +1,4 @@
-// The checkpoint reader (io/npz.hpp) on damaged files: every proper prefix of good checkpoints,
+// The checkpoint reader (checkpoint/npz.hpp) on damaged files: every proper prefix of good checkpoints,
 // seeded byte mutations of them and random bytes. Each input either loads or throws
 // tapeless::file_error, never anything else; a refused load leaves every destination as it was,
 // and no input makes the reader ask for more memory than the destination's size justifies.
@@ -9,7 +9,7 @@
 #include "support/fuzz.hpp"
 #include "support/npz.hpp"
 
-#include <tapeless/io/npz.hpp>
+#include <tapeless/checkpoint/npz.hpp>
 #include <tapeless/tapeless.hpp>
 
 #include <boost/test/unit_test.hpp>

@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: BSL-1.0
 #include "support/npz.hpp"
 
-#include <tapeless/io/npz.hpp>
+#include <tapeless/checkpoint/npz.hpp>
 #include <tapeless/tapeless.hpp>
 
 #include <boost/hana/tuple.hpp>

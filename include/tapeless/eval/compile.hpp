@@ -11,7 +11,7 @@
 #include "../tensor/tensor.hpp"
 #include "kernel.hpp"
 #include "label_check.hpp"
-#include "plan.hpp"
+#include "../plan/plan.hpp"
 #include "workspace.hpp"
 
 #include <algorithm>

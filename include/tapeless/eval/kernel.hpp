@@ -7,8 +7,8 @@
 #include "../config.hpp"
 #include "../exec/partition.hpp"
 #include "../exec/task.hpp"
-#include "gemm.hpp"
-#include "plan.hpp"
+#include "../linalg/gemm.hpp"
+#include "../plan/plan.hpp"
 
 #include <array>
 #include <cstddef>

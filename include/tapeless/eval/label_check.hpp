@@ -6,7 +6,7 @@
 #define TAPELESS_EVAL_LABEL_CHECK_HPP
 
 #include "../error.hpp"
-#include "plan.hpp"
+#include "../plan/plan.hpp"
 
 #include <array>
 #include <charconv>

@@ -5,7 +5,7 @@
 #define TAPELESS_IO_PLAN_DUMP_HPP
 
 #include "../graph/rebuild.hpp"
-#include "../eval/plan.hpp"
+#include "../plan/plan.hpp"
 #include "labels.hpp"
 #include "plan_facts.hpp"
 

@@ -12,7 +12,7 @@
 #define TAPELESS_IO_PLAN_FACTS_HPP
 
 #include "../graph/rebuild.hpp"
-#include "../eval/plan.hpp"
+#include "../plan/plan.hpp"
 
 #include <array>
 #include <cstddef>

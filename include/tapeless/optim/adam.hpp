@@ -81,7 +81,7 @@ public:
     [[nodiscard]] options_type& options() { return options_; }
     [[nodiscard]] options_type const& options() const { return options_; }
 
-    //! The moments and the step count, for checkpoints (io/npz.hpp saves and restores them).
+    //! The moments and the step count, for checkpoints (checkpoint/npz.hpp saves and restores them).
     [[nodiscard]] detail::state<T, 2>& checkpoint_state() { return state_; }
     void checkpoint_step_count(std::uint64_t t) { t_ = t; }
 

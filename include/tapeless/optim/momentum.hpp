@@ -62,7 +62,7 @@ public:
     [[nodiscard]] options_type& options() { return options_; }
     [[nodiscard]] options_type const& options() const { return options_; }
 
-    //! The velocities, for checkpoints (io/npz.hpp saves and restores them).
+    //! The velocities, for checkpoints (checkpoint/npz.hpp saves and restores them).
     [[nodiscard]] detail::state<T, 1>& checkpoint_state() { return state_; }
 
 private:

@@ -4,7 +4,7 @@
 #define TAPELESS_TAPE_TAPE_HPP
 
 #include "../error.hpp"
-#include "../eval/gemm.hpp"
+#include "../linalg/gemm.hpp"
 #include "../tensor/tensor.hpp"
 #include "arena.hpp"
 #include "kernels.hpp"

@@ -2,7 +2,7 @@
 //! set, saves a checkpoint, loads it into fresh matrices and checks they hold the same values.
 // SPDX-License-Identifier: BSL-1.0
 #include <tapeless/eigen.hpp>
-#include <tapeless/io/npz.hpp>
+#include <tapeless/checkpoint/npz.hpp>
 #include <tapeless/params.hpp>
 #include <tapeless/tapeless.hpp>
 #include <tapeless/version.hpp>

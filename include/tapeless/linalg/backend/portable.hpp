@@ -1,7 +1,7 @@
 //! @file Defines the portable GEMM backend: packed, cache-blocked kernels on compiler vector types.
 // SPDX-License-Identifier: BSL-1.0
-#ifndef TAPELESS_EVAL_BACKEND_PORTABLE_HPP
-#define TAPELESS_EVAL_BACKEND_PORTABLE_HPP
+#ifndef TAPELESS_LINALG_BACKEND_PORTABLE_HPP
+#define TAPELESS_LINALG_BACKEND_PORTABLE_HPP
 
 #include "../../config.hpp"
 

@@ -1,8 +1,8 @@
 //! @file Defines `save_npz` and `load_npz`: parameters (and an optimizer's state) as a numpy `.npz`
 //! checkpoint, one `.npy` array per leaf, that `numpy.load` reads. Needs libzip: link `tapeless::npz`.
 // SPDX-License-Identifier: BSL-1.0
-#ifndef TAPELESS_IO_NPZ_HPP
-#define TAPELESS_IO_NPZ_HPP
+#ifndef TAPELESS_CHECKPOINT_NPZ_HPP
+#define TAPELESS_CHECKPOINT_NPZ_HPP
 
 #include "../error.hpp"
 #include "../expr/leaf.hpp"

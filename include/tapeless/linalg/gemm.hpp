@@ -1,8 +1,8 @@
 //! @file Declares the one GEMM interface every matrix product in tapeless goes through, and how a
 //! backend is chosen for each product.
 // SPDX-License-Identifier: BSL-1.0
-#ifndef TAPELESS_EVAL_GEMM_HPP
-#define TAPELESS_EVAL_GEMM_HPP
+#ifndef TAPELESS_LINALG_GEMM_HPP
+#define TAPELESS_LINALG_GEMM_HPP
 
 #include "../config.hpp"
 #include "backend/portable.hpp"

@@ -1,7 +1,7 @@
 //! @file Defines the CBLAS GEMM backend, forwarding to `cblas_sgemm` / `cblas_dgemm` row-major.
 // SPDX-License-Identifier: BSL-1.0
-#ifndef TAPELESS_EVAL_BACKEND_CBLAS_HPP
-#define TAPELESS_EVAL_BACKEND_CBLAS_HPP
+#ifndef TAPELESS_LINALG_BACKEND_CBLAS_HPP
+#define TAPELESS_LINALG_BACKEND_CBLAS_HPP
 
 #include "../../config.hpp"
 
