@@ -11,7 +11,7 @@
 #include "../graph/topological_order.hpp"
 #include "../io/labels.hpp"
 #include "../exec/executor.hpp"
-#include "kernel.hpp"
+#include "run_plan.hpp"
 #include "label_check.hpp"
 
 #include <array>

@@ -9,7 +9,7 @@
 #include "../graph/derive.hpp"
 #include "../graph/bind.hpp"
 #include "../tensor/tensor.hpp"
-#include "kernel.hpp"
+#include "run_plan.hpp"
 #include "label_check.hpp"
 #include "../plan/plan.hpp"
 #include "workspace.hpp"
@@ -272,13 +272,22 @@ private:
             s_.ptr[i], s_.shapes[i].rows, s_.shapes[i].cols);
     }
 
-    // Shapes checked node by node (the first mismatch throws before anything is computed),
-    // immediates evaluated, workspace placed: a plain loop over the plan's facts.
+    // Binding, in named passes: every node's shape by its op's rule (the first mismatch throws
+    // before anything is computed) and the immediates' values; the workspace placed; each kernel's
+    // node references resolved; each kernel's variant and blocks chosen.
     template <class B>
     void bind(B const& b) {
+        infer_shapes(b);
+        if constexpr (sizeof...(Wrt) > 0) check_loss_shape(s_.shapes[root_index]);
+        place_workspace();
+        detail::resolve_refs<plan>(s_);
+        choose_blocks();
+    }
+
+    template <class B>
+    void infer_shapes(B const& b) {
         using T = value_type;
-        constexpr std::size_t n = plan::size;
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t i = 0; i < plan::size; ++i) {
             detail::node_info const& f = plan::info[i];
             if (f.cat == detail::category::leaf) {
                 s_.shapes[i] = b.shapes[leaf_slot[i]];
@@ -292,9 +301,7 @@ private:
             }
             shape args[detail::max_arity];
             for (std::size_t k = 0; k < f.nargs; ++k) args[k] = s_.shapes[f.arg[k]];
-            shape_result r = f.nargs == 1   ? infer_shape(f.rule, args[0])
-                             : f.nargs == 2 ? infer_shape(f.rule, args[0], args[1])
-                                            : infer_shape(f.rule, args[0], args[1], args[2]);
+            shape_result r = infer_shape_n(f.rule, args, f.nargs);
             if (!r.ok()) {
                 std::string_view names[detail::max_arity];
                 for (std::size_t k = 0; k < f.nargs; ++k)
@@ -312,7 +319,12 @@ private:
                 s_.imm[i] = detail::apply_op<typename plan::ops>(f.op, f.nreads, x);
             }
         }
-        if constexpr (sizeof...(Wrt) > 0) check_loss_shape(s_.shapes[root_index]);
+    }
+
+    // Buffers placed by lifetime (`place_buffers`); the workspace grows only if it must.
+    void place_workspace() {
+        using T = value_type;
+        constexpr std::size_t n = plan::size;
         std::array<std::size_t, n> size{}, offset{};
         for (std::size_t i = 0; i < n; ++i) size[i] = s_.shapes[i].size();
         std::size_t total = detail::place_buffers<T>(size, plan::wanted, plan::first_write, plan::last_use, offset);
@@ -326,11 +338,14 @@ private:
             if (plan::alias_of[i] != detail::npos) s_.ptr[i] = s_.ptr[plan::alias_of[i]];
             if (plan::wanted[i] && plan::info[i].cat == detail::category::immediate) s_.ptr[i][0] = s_.imm[i];
         }
-        detail::resolve_refs<plan>(s_);
-        std::size_t scratch = detail::choose_variants<plan, T>(s_);
+    }
+
+    // Each kernel's variant and blocks for the bound shapes, and the scratch their partials need.
+    void choose_blocks() {
+        std::size_t scratch = detail::choose_variants<plan, value_type>(s_);
         split_ = std::any_of(s_.part.begin(), s_.part.end(), [](exec::partition const& p) { return p.blocks > 1; });
         if (scratch > scratch_capacity_ || !scratch_) {
-            scratch_ = detail::allocate_aligned<T>(scratch ? scratch : 1);
+            scratch_ = detail::allocate_aligned<value_type>(scratch ? scratch : 1);
             scratch_capacity_ = scratch;
         }
         s_.scratch = scratch_.get();

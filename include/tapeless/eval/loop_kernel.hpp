@@ -1,67 +1,25 @@
-//! @file Defines the kernels a plan runs: one GEMM call per contraction and one fused loop per
-//! group of elementwise and reduction nodes. The only place in tapeless that loops over elements.
+//! @file Defines `loop_kernel`: one fused loop over a domain, computing a group of elementwise and
+//! reduction nodes per element, as its `loop_spec` says. The only place a compiled step loops over
+//! elements outside GEMM.
 // SPDX-License-Identifier: BSL-1.0
-#ifndef TAPELESS_EVAL_KERNEL_HPP
-#define TAPELESS_EVAL_KERNEL_HPP
+#ifndef TAPELESS_EVAL_LOOP_KERNEL_HPP
+#define TAPELESS_EVAL_LOOP_KERNEL_HPP
 
 #include "../config.hpp"
 #include "../exec/partition.hpp"
-#include "../exec/task.hpp"
-#include "../linalg/gemm.hpp"
-#include "../plan/plan.hpp"
+#include "../plan/specs.hpp"
+#include "bound_state.hpp"
 
 #include <array>
 #include <cstddef>
-#include <initializer_list>
 #include <utility>
 
 // Kernels are templates on the element type, a spec value and the list of op tags, never on the
 // expression types: those grow with the graph, and every function named after them costs the
 // compiler time quadratic in their length (symbol mangling), which made deep networks compile in
 // minutes. With specs, a 32-layer network's kernels have names of a few hundred characters.
+
 namespace tapeless::detail {
-
-//! Everything a plan needs at run time, fixed when it is bound: each node's shape, its buffer
-//! (the user's storage for leaves, the workspace otherwise) and, for immediates, its value.
-template <class T, std::size_t N, std::size_t NG, std::size_t R>
-struct state {
-    std::array<shape, N> shapes{};
-    std::array<T*, N> ptr{};
-    std::array<T, N> imm{};
-    std::array<unsigned, NG + 1> variant{}; // loop shape chosen per group at bind
-    std::array<exec::partition, NG + 1> part{}; // blocks per group, fixed at bind
-    T* scratch = nullptr;                        // partial reductions of split loops
-    // The plan's node references resolved at bind: each kernel reads its buffers, shapes and
-    // immediates from a contiguous run here, one load each, as if its nodes were in its type.
-    std::array<T*, R> rptr{};
-    std::array<shape, R> rshape{};
-    std::array<T, R> rimm{};
-};
-
-//! A kernel's nodes as resolved at bind (see `loop_refs` for the order).
-template <class T>
-struct node_refs {
-    T* const* ptrs;
-    shape const* shapes;
-    T const* imms;
-};
-
-//! Fills the resolved references from the plan's table once shapes, buffers and immediates are set.
-template <class Plan, class State>
-void resolve_refs(State& s) {
-    for (std::size_t k = 0; k < Plan::refs.size(); ++k) {
-        std::size_t i = Plan::refs[k];
-        s.rptr[k] = s.ptr[i];
-        s.rshape[k] = s.shapes[i];
-        s.rimm[k] = s.imm[i];
-    }
-}
-
-template <class Plan, std::size_t G, class T, std::size_t N, std::size_t NG, std::size_t R>
-node_refs<T> refs_of(state<T, N, NG, R> const& s) {
-    constexpr std::size_t b = Plan::ref_begin[G];
-    return {s.rptr.data() + b, s.rshape.data() + b, s.rimm.data() + b};
-}
 
 // Loop variants: `flat` runs the domain as one contiguous run (every operand full-sized);
 // `unit` keeps rows but every operand is contiguous along them; `general` also broadcasts
@@ -371,226 +329,6 @@ private:
         }(std::make_index_sequence<nm>{});
     }
 };
-
-template <class T, gemm_spec S>
-struct gemm_kernel {
-    //! The backend of the whole product, fixed at bind, so every block runs on the same one.
-    static unsigned choose(node_refs<T> const& r) {
-        shape sc = r.shapes[0], sa = r.shapes[1];
-        return static_cast<unsigned>(choose_gemm_backend(sc.rows, sc.cols, S.ta ? sa.rows : sa.cols));
-    }
-
-    static void run(node_refs<T> const& r, unsigned variant) {
-        shape sc = r.shapes[0], sa = r.shapes[1], sb = r.shapes[2];
-        std::size_t k = S.ta ? sa.rows : sa.cols;
-        gemm<T>(gemm_backend(variant), S.ta, S.tb, sc.rows, sc.cols, k, T(1), r.ptrs[1], sa.cols, r.ptrs[2], sb.cols,
-                T(0), r.ptrs[0], sc.cols);
-    }
-
-    //! Products whose inner extent k dominates (xᵀ·d_z: k is the batch) are split along k, in
-    //! slices of at least 256: each block reads its own rows of both operands once and sums into a
-    //! partial C, and the partials are added in block order. Others are split along the longer side
-    //! of C, in multiples of 16: every element of C is then still one sum over all of k (row
-    //! blocks on the portable narrow path share one packing of op(B)). At most 8 blocks of at
-    //! least 2^24 flops: each costs a partial C to add, or a packing of the shared operand.
-    static exec::partition split(node_refs<T> const& r) {
-        shape sc = r.shapes[0], sa = r.shapes[1];
-        std::size_t k = S.ta ? sa.rows : sa.cols;
-        double work = 2.0 * double(sc.size()) * double(k) + 4.0 * double(sc.size());
-        constexpr double min_work = 256 * exec::min_block_work;
-        using axis = exec::partition::axis;
-        if (k >= sc.rows && k >= sc.cols) {
-            exec::partition p = exec::split_extent(work, k, 16, min_work, 8, 256);
-            p.along = axis::depth;
-            constexpr std::size_t line = TAPELESS_CONFIG_ALIGNMENT / sizeof(T);
-            p.stride = (sc.size() + line - 1) / line * line;
-            return p;
-        }
-        bool cols = sc.cols > sc.rows;
-        exec::partition p = exec::split_extent(work, cols ? sc.cols : sc.rows, 16, min_work, 8);
-        p.along = cols ? axis::columns : axis::rows;
-        if (p.along == axis::rows && p.blocks > 1 && gemm_backend(choose(r)) == gemm_backend::portable)
-            p.shared = backend::portable::packed_b_size<T>(p.extent, sc.cols, k);
-        return p;
-    }
-
-    //! Row blocks on the portable narrow path share one packing of op(B), made here.
-    static void prepare(node_refs<T> const& r, unsigned, exec::partition const& p, T* scratch) {
-        if (p.shared == 0) return;
-        shape sc = r.shapes[0], sa = r.shapes[1], sb = r.shapes[2];
-        backend::portable::pack_narrow_b<T>(S.tb, sc.cols, S.ta ? sa.rows : sa.cols, r.ptrs[2], sb.cols,
-                                            scratch + p.scratch + p.blocks * p.stride);
-    }
-
-    static void run_block(node_refs<T> const& r, unsigned variant, exec::partition const& p, std::size_t b,
-                          T* scratch) {
-        using axis = exec::partition::axis;
-        gemm_backend const on = gemm_backend(variant);
-        shape sc = r.shapes[0], sa = r.shapes[1], sb = r.shapes[2];
-        std::size_t k = S.ta ? sa.rows : sa.cols;
-        std::size_t const e = p.along == axis::rows ? sc.rows : p.along == axis::columns ? sc.cols : k;
-        std::size_t const first = b * p.extent, n = e - first < p.extent ? e - first : p.extent;
-        T const* a = r.ptrs[1];
-        T const* bm = r.ptrs[2];
-        T* c = r.ptrs[0];
-        switch (p.along) {
-        case axis::rows:
-            a += S.ta ? first : first * sa.cols;
-            if (p.shared) {
-                backend::portable::gemm_prepacked_b<T>(S.ta, n, sc.cols, k, T(1), a, sa.cols,
-                                                       scratch + p.scratch + p.blocks * p.stride,
-                                                       c + first * sc.cols, sc.cols);
-                return;
-            }
-            gemm<T>(on, S.ta, S.tb, n, sc.cols, k, T(1), a, sa.cols, bm, sb.cols, T(0), c + first * sc.cols, sc.cols);
-            return;
-        case axis::columns:
-            bm += S.tb ? first * sb.cols : first;
-            gemm<T>(on, S.ta, S.tb, sc.rows, n, k, T(1), a, sa.cols, bm, sb.cols, T(0), c + first, sc.cols);
-            return;
-        case axis::depth:
-            // Block 0 writes C itself; the others a partial each, added by `finish`.
-            a += S.ta ? first * sa.cols : first;
-            bm += S.tb ? first : first * sb.cols;
-            if (b != 0) c = scratch + p.scratch + b * p.stride;
-            gemm<T>(on, S.ta, S.tb, sc.rows, sc.cols, n, T(1), a, sa.cols, bm, sb.cols, T(0), c, sc.cols);
-            return;
-        }
-    }
-
-    //! Adds the depth blocks' partials into slice `s` of C (one of `p.blocks` equal slices), in
-    //! block order: every element sums the same partials in the same order whoever runs it.
-    static constexpr bool finish_in_blocks = true;
-    static void finish_block(node_refs<T> const& r, exec::partition const& p, std::size_t s, T const* scratch) {
-        if (p.along != exec::partition::axis::depth) return;
-        std::size_t const n = r.shapes[0].size(), per = (n + p.blocks - 1) / p.blocks;
-        std::size_t const first = s * per, last = first + per < n ? first + per : n;
-        T* c = r.ptrs[0];
-        for (std::size_t b = 1; b < p.blocks; ++b) {
-            T const* partial = scratch + p.scratch + b * p.stride;
-            for (std::size_t e = first; e < last; ++e) c[e] += partial[e];
-        }
-    }
-};
-
-//! What an executor runs for one block: the kernel's references and its bind-time choices.
-template <class T>
-struct block_context {
-    node_refs<T> refs;
-    unsigned variant;
-    exec::partition const* part;
-    T* scratch;
-};
-
-template <class K, class T>
-void run_one_block(void const* ctx, std::size_t b) {
-    auto const& c = *static_cast<block_context<T> const*>(ctx);
-    K::run_block(c.refs, c.variant, *c.part, b, c.scratch);
-}
-
-template <class K, class T>
-void finish_one_block(void const* ctx, std::size_t b) {
-    auto const& c = *static_cast<block_context<T> const*>(ctx);
-    K::finish_block(c.refs, *c.part, b, c.scratch);
-}
-
-//! One kernel on an executor: whole when it has one block (no hand-off: tiny steps pay nothing),
-//! else what its blocks share, then its blocks on the executor, then their partial results
-//! combined in block order.
-template <class K, class T, class Ex>
-TAPELESS_ALWAYS_INLINE void run_kernel(node_refs<T> const& r, unsigned variant, exec::partition const& p, T* scratch,
-                                       Ex const& ex) {
-    if (p.blocks == 1) {
-        K::run(r, variant);
-        return;
-    }
-    K::prepare(r, variant, p, scratch);
-    block_context<T> c{r, variant, &p, scratch};
-    ex(exec::task{&run_one_block<K, T>, &c, p.blocks});
-    if constexpr (requires { K::finish_in_blocks; }) ex(exec::task{&finish_one_block<K, T>, &c, p.blocks});
-    else K::finish(r, p, scratch);
-}
-
-//! The kernel type of group G: named, not instantiated, for the group that is not of its kind.
-template <class Plan, class T, std::size_t G>
-using kernel_t = std::conditional_t<Plan::a.groups[G].gemm, gemm_kernel<T, Plan::template gemm<G>>,
-                                    loop_kernel<T, Plan::template loop<G>, typename Plan::ops>>;
-
-// Plans of up to this many kernels run as a straight line of calls, each kernel inlined where it
-// runs; larger ones from a table with one entry per kernel, so their code is one function per
-// distinct kernel whatever the depth (a 16-block residual network's straight line was 49 KB of
-// code and most of its compile time).
-inline constexpr std::size_t max_unrolled_kernels = 24;
-
-template <class Plan, class T, std::size_t N, std::size_t NG, std::size_t R>
-node_refs<T> refs_at(state<T, N, NG, R> const& s, std::size_t g) {
-    std::size_t const b = Plan::ref_begin[g];
-    return {s.rptr.data() + b, s.rshape.data() + b, s.rimm.data() + b};
-}
-
-template <class K, class T, class Ex>
-void run_kernel_fn(node_refs<T> const& r, unsigned variant, exec::partition const& p, T* scratch, Ex const& ex) {
-    run_kernel<K>(r, variant, p, scratch, ex);
-}
-template <class Plan, class T, class Ex>
-inline constexpr auto kernel_table = []<std::size_t... G>(std::index_sequence<G...>) {
-    using fn = void (*)(node_refs<T> const&, unsigned, exec::partition const&, T*, Ex const&);
-    return std::array<fn, sizeof...(G)>{&run_kernel_fn<kernel_t<Plan, T, G>, T, Ex>...};
-}(std::make_index_sequence<Plan::a.ngroups>{});
-
-//! Runs every kernel of the plan in order on executor `ex`: a straight line of calls for small
-//! plans, a loop over a table of kernels for large ones (see `max_unrolled_kernels`).
-// Braced lists rather than comma folds (clang caps a fold at 256 operands) and one lambda for the
-// whole plan rather than one per kernel (each would carry the plan's long name).
-template <class Plan, class T, class State, class Ex>
-void run_plan(State& s, Ex const& ex) {
-    if constexpr (Plan::a.ngroups <= max_unrolled_kernels) {
-        [&]<std::size_t... G>(std::index_sequence<G...>) {
-            (void)std::initializer_list<int>{
-                (run_kernel<kernel_t<Plan, T, G>>(refs_of<Plan, G>(s), s.variant[G], s.part[G], s.scratch, ex), 0)...,
-                0};
-        }(std::make_index_sequence<Plan::a.ngroups>{});
-    } else {
-        constexpr auto const& table = kernel_table<Plan, T, Ex>;
-        for (std::size_t g = 0; g < Plan::a.ngroups; ++g)
-            table[g](refs_at<Plan>(s, g), s.variant[g], s.part[g], s.scratch, ex);
-    }
-}
-
-//! The same on this thread, calling `after(g)` once kernel g has run: for tools that look at each
-//! kernel's results as they appear (`check_finite`). Instantiated only where such a tool is used.
-template <class Plan, class T, class State, class Ex, class After>
-void run_plan_each(State& s, Ex const& ex, After&& after) {
-    constexpr auto const& table = kernel_table<Plan, T, Ex>;
-    for (std::size_t g = 0; g < Plan::a.ngroups; ++g) {
-        table[g](refs_at<Plan>(s, g), s.variant[g], s.part[g], s.scratch, ex);
-        after(g);
-    }
-}
-
-template <class K, class T>
-exec::partition choose_fn(node_refs<T> const& r, unsigned& variant) {
-    variant = K::choose(r);
-    return K::split(r);
-}
-
-//! Fixes each kernel's variant (loop shape, or product backend) and blocks for the bound shapes;
-//! returns the scratch the split kernels' partial results need, in elements. Once per bind: a
-//! table, never a straight line.
-template <class Plan, class T, class State>
-std::size_t choose_variants(State& s) {
-    using fn = exec::partition (*)(node_refs<T> const&, unsigned&);
-    static constexpr auto table = []<std::size_t... G>(std::index_sequence<G...>) {
-        return std::array<fn, sizeof...(G) + 1>{&choose_fn<kernel_t<Plan, T, G>, T>..., nullptr};
-    }(std::make_index_sequence<Plan::a.ngroups>{});
-    std::size_t scratch = 0;
-    for (std::size_t g = 0; g < Plan::a.ngroups; ++g) {
-        s.part[g] = table[g](refs_at<Plan>(s, g), s.variant[g]);
-        s.part[g].scratch = scratch;
-        scratch += s.part[g].scratch_size();
-    }
-    return scratch;
-}
 
 } // namespace tapeless::detail
 
