@@ -50,8 +50,8 @@ BOOST_AUTO_TEST_CASE(size_grows_with_distinct_leaves_not_with_the_tree) {
     BOOST_TEST(sizeof(h8) <= sizeof(h4) + per_leaf * (L8::size - L4::size));
     BOOST_TEST(sizeof(h8) < 2 * per_leaf * L8::size);
     // The runtime shape is known where the node is built, without walking it.
-    BOOST_TEST(tl::detail::runtime_shape(h8).ok());
-    BOOST_TEST((tl::detail::runtime_shape(h8).value == tl::shape{4, 3}));
+    BOOST_TEST(tl::built_shape(h8).ok());
+    BOOST_TEST((tl::built_shape(h8).value == tl::shape{4, 3}));
 }
 
 BOOST_AUTO_TEST_CASE(a_shared_subexpression_keeps_its_leaves_once_and_evaluates_like_the_tree) {

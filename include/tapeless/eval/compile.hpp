@@ -103,7 +103,7 @@ public:
     explicit compiled(Loss const& loss, Wrt const&... wrt) {
         tapeless::collect(loss, b_);
         // A braced list, not a comma fold: clang caps folds at 256 operands (128 layers' w and b).
-        (void)std::initializer_list<int>{(check_wrt<Loss, Wrt>(), tapeless::collect(wrt, b_), 0)..., 0};
+        (void)std::initializer_list<int>{((void)wrt_check<Loss, Wrt>::ok, detail::collect_leaf(wrt, b_.arrays(), detail::index_of_v<Wrt, leaves>), 0)..., 0};
         bind(b_);
         bound_ = true;
         check_labels();

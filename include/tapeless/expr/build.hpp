@@ -88,28 +88,31 @@ template <class T>
 struct arg_state {
     leaf_entry<T> const* entries;
     shape_result extent;
-    std::string_view conflict;
+    name_ref conflict;
 };
 
-//! An argument's state; a leaf's or scalar's one entry is written to `own`. One function per
-//! argument type: the builder itself has no code per argument.
+//! A leaf's, scalar's or constant's state; a leaf's or scalar's one entry is written to `own`.
 template <class T, class E>
+    requires(!is_node_v<E>)
 constexpr arg_state<T> state_of(E const& e, leaf_entry<T>& own) {
-    if constexpr (is_node_v<E>) {
-        if constexpr (E::leaf_list::size == 0) return {nullptr, e.extent.get(), e.conflict};
-        else return {e.leaves.e.data(), e.extent.get(), e.conflict};
-    } else if constexpr (is_leaf_v<E> || is_scalar_v<E>) {
+    if constexpr (is_leaf_v<E> || is_scalar_v<E>) {
         own = detail::to_entry(e);
         return {&own, tapeless::built_shape(e), {}};
     } else {
         return {nullptr, {{1, 1}}, {}}; // a constant
     }
 }
+//! A node's state: a function per (element type, leaf count), not per node type.
+template <class T, class U, std::size_t L>
+constexpr arg_state<T> state_of(node_state<U, L> const& n, leaf_entry<T>&) {
+    if constexpr (L == 0) return {nullptr, n.extent.get(), n.conflict};
+    else return {n.leaves.e.data(), n.extent.get(), n.conflict};
+}
 
 //! The runtime part of building a node, once per element type: its table from its arguments'
 //! (`m`), the conflict it inherits or finds, and its runtime shape under `rule`.
 template <class T>
-TAPELESS_NOINLINE constexpr void assemble(leaf_entry<T>* table, node_extent& out, std::string_view& conflict,
+TAPELESS_NOINLINE constexpr void assemble(leaf_entry<T>* table, node_extent& out, name_ref& conflict,
                                           arg_state<T> const* args, std::size_t arity, table_merge const& m,
                                           shape_rule rule) {
     leaf_entry<T> const* base[max_arity]{};
@@ -123,7 +126,7 @@ TAPELESS_NOINLINE constexpr void assemble(leaf_entry<T>* table, node_extent& out
         if (conflict.empty()) conflict = args[k].conflict;
     }
     std::string_view const found = detail::combine_tables<T>(table, base, m);
-    if (conflict.empty()) conflict = found;
+    if (conflict.empty()) conflict = name_ref::of(found);
     if (extent.ok()) extent = infer_shape_n(rule, shapes, arity);
     out.set(extent);
 }

@@ -16,14 +16,6 @@
 
 namespace tapeless::detail {
 
-//! The runtime shape of `e`: its leaves' extents, a node's as computed when it was built (O(1): no
-//! walk). Not ok when a leaf is unbound (a derived expression's leaves are bound by name later) or
-//! an op inside does not fit: that op reports itself, with its shapes, when the expression is compiled.
-template <class E>
-constexpr shape_result runtime_shape(E const& e) {
-    return tapeless::built_shape(e);
-}
-
 //! A rule on the shapes of a user-level call's arguments: null if they fit, else why not.
 template <std::size_t N>
 using call_rule = char const* (*)(std::array<shape, N> const&);
@@ -89,7 +81,7 @@ constexpr auto check_call(A const&... a) {
         }
     } else {
         if (std::is_constant_evaluated()) return;
-        shape_result const r[] = {detail::runtime_shape(a)...};
+        shape_result const r[] = {tapeless::built_shape(a)...}; // O(1): no walk
         std::array<shape, n> shapes{};
         for (std::size_t k = 0; k < n; ++k) {
             if (!r[k].ok()) return;

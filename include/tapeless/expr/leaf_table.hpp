@@ -136,12 +136,17 @@ struct table_value<type_list<L0, Ls...>> {
     using type = typename L0::value_type;
 };
 
+//! The state of L leaves and scalars of element type T. Named by (T, L) only, never by the
+//! leaves' types: what reads a table is then named by numbers, not by an expression's types.
+template <class T, std::size_t L>
+struct table_storage {
+    using value_type = T;
+    std::array<leaf_entry<T>, L> e; // trivial: `table_storage<T, L> t{}` zeroes it
+};
+
 //! The state of the leaves and scalars of `List`, in its order.
 template <class List>
-struct leaf_table {
-    using value_type = typename table_value<List>::type;
-    std::array<leaf_entry<value_type>, List::size> e; // trivial: `leaf_table<L> t{}` zeroes it
-};
+using leaf_table = table_storage<typename table_value<List>::type, List::size>;
 
 template <class L>
 constexpr bool is_leaf_type() {

@@ -60,6 +60,27 @@ struct node_extent {
     constexpr void set(shape_result const& r) { *this = {r.value, r.error, true}; }
 };
 
+//! A leaf's name held by a node when two tensors were bound under it while building (trivial, so
+//! a node's construction stays a plain write; empty: no conflict).
+struct name_ref {
+    char const* data;
+    std::size_t size;
+
+    constexpr std::string_view view() const { return size ? std::string_view{data, size} : std::string_view{}; }
+    constexpr bool empty() const { return size == 0; }
+    static constexpr name_ref of(std::string_view s) { return {s.data(), s.size()}; }
+};
+
+//! What a node holds at run time, named by its element type and leaf count only: every function
+//! that reads a node's state takes this base, so none is named after a graph's expression types
+//! (those names grow with depth, and g++ spends time on each such function's name).
+template <class T, std::size_t L>
+struct node_state {
+    table_storage<T, L> leaves;
+    node_extent extent;
+    name_ref conflict;
+};
+
 // A node's static shape; both extents dynamic where the op does not fit (that op's check reports
 // it, and the nodes above it do not report it again).
 constexpr shape static_or_dynamic(shape_result const& r) { return r.ok() ? r.value : shape{dynamic, dynamic}; }
@@ -71,7 +92,8 @@ constexpr shape static_or_dynamic(shape_result const& r) { return r.ok() ? r.val
 //! bound to two tensors in it, if any (reported when it is compiled). Written `node_of<Op, A...>`
 //! (see `detail::arg_value` for why the arguments are values).
 template <class Op, auto... Args>
-struct node {
+struct node : detail::node_state<typename detail::table_value<detail::union_t<detail::leaf_types_t<detail::arg_type<Args>>...>>::type,
+                                 detail::union_t<detail::leaf_types_t<detail::arg_type<Args>>...>::size> {
     using op = Op;
     static constexpr std::size_t arity = sizeof...(Args);
     using value_type = typename detail::common_value<typename detail::arg_type<Args>::value_type...>::type;
@@ -81,11 +103,9 @@ struct node {
 
     static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= detail::max_arity,
                   "tapeless: ops take one to three arguments");
-    // Trivial members, written once by `build`: a node's construction is one call, with no
-    // constructor of its own. A value-initialised node (`N{}`) has an empty table and reads as unbound.
-    detail::leaf_table<leaf_list> leaves;
-    detail::node_extent extent;
-    std::string_view conflict;
+    // Its state is the trivial base, written once by `build`: a node's construction is one
+    // call, with no constructor of its own. A value-initialised node (`N{}`) has an empty table
+    // and reads as unbound.
 };
 
 //! The node of op Op on arguments of expression types A...
@@ -184,15 +204,18 @@ constexpr arg_t<K, N> arg(N const& n) {
 //! The runtime shape an expression had when it was built: a leaf's extents, a node's as its
 //! arguments' gave it; not ok when a leaf is unbound or an op inside does not fit.
 template <class E>
+    requires(!is_node_v<E>)
 constexpr shape_result built_shape(E const& e) {
     if constexpr (is_leaf_v<E>) {
         if (e.data == nullptr && !e.source.tracked()) return {{}, "unbound"};
         return {{e.rows, e.cols}};
-    } else if constexpr (is_node_v<E>) {
-        return e.extent.get();
     } else {
         return {{1, 1}};
     }
+}
+template <class T, std::size_t L>
+constexpr shape_result built_shape(detail::node_state<T, L> const& n) {
+    return n.extent.get();
 }
 
 } // namespace tapeless

@@ -15,6 +15,18 @@
 
 namespace tapeless {
 
+namespace detail {
+//! Where `collect_entries` writes: the arrays of a `bindings`, whatever its node list.
+template <class T>
+struct binding_arrays {
+    T const** data;
+    shape* shapes;
+    T* values;
+    bool* bound;
+    tensor_source<T>* sources;
+};
+} // namespace detail
+
 //! Where each leaf of `Nodes` points and what each scalar holds, indexed by node position.
 template <class T, class Nodes>
 struct bindings {
@@ -24,6 +36,9 @@ struct bindings {
     std::array<T, size> values{};
     std::array<bool, size> bound{};
     std::array<detail::tensor_source<T>, size> sources{};
+
+    //! Where `collect` writes, whatever the node list.
+    detail::binding_arrays<T> arrays() { return {data.data(), shapes.data(), values.data(), bound.data(), sources.data()}; }
 };
 
 namespace detail {
@@ -89,15 +104,6 @@ struct entries_view {
     std::string_view const* names;
 };
 
-//! Where `collect_entries` writes: the arrays of a `bindings`, whatever its node list.
-template <class T>
-struct binding_arrays {
-    T const** data;
-    shape* shapes;
-    T* values;
-    bool* bound;
-    tensor_source<T>* sources;
-};
 
 //! Binds a leaf table's entries, once per element type: `collect` is a call per expression type.
 //! (A loop per type was 67 functions of ~220 IR lines each in the 32-block residual network.)
@@ -124,6 +130,15 @@ TAPELESS_NOINLINE void collect_entries(entries_view<T> const& t, binding_arrays<
         b.bound[i] = true;
     }
 }
+
+//! Binds leaf or scalar `l` to slot `at` (npos: unused): a function per leaf type, not per
+//! (bindings, leaf) pair, whose name would carry every leaf of the graph.
+template <class L>
+void collect_leaf(L const& l, binding_arrays<typename L::value_type> const& to, std::size_t const& at) {
+    static constexpr bool tensor = is_leaf_v<L>;
+    leaf_entry<typename L::value_type> const x = to_entry(l);
+    collect_entries<typename L::value_type>({&x, 1, &at, &tensor, &leaf_name_v<L>}, to);
+}
 } // namespace detail
 
 //! Records each leaf's storage and each scalar's value from the expression's leaf table (each
@@ -131,20 +146,16 @@ TAPELESS_NOINLINE void collect_entries(entries_view<T> const& t, binding_arrays<
 //! different tensors, here or where the expression was built.
 template <class T, class Nodes, class E>
 void collect(E const& e, bindings<T, Nodes>& b) {
-    detail::binding_arrays<T> const to{b.data.data(), b.shapes.data(), b.values.data(), b.bound.data(),
-                                       b.sources.data()};
+    detail::binding_arrays<T> const to = b.arrays();
     if constexpr (is_node_v<E>) {
         using List = typename E::leaf_list;
-        if (!e.conflict.empty()) detail::throw_conflict<List>(e.conflict);
+        if (!e.conflict.empty()) detail::throw_conflict<List>(e.conflict.view());
         if constexpr (List::size > 0)
             detail::collect_entries<T>({e.leaves.e.data(), List::size, detail::slots_in<List, Nodes>.data(),
                                         detail::tensor_flags<List>.data(), detail::leaf_names<List>.data()},
                                        to);
     } else if constexpr (is_leaf_v<E> || is_scalar_v<E>) {
-        static constexpr std::size_t at = detail::index_of_v<E, Nodes>;
-        static constexpr bool tensor = is_leaf_v<E>;
-        detail::leaf_entry<T> const x = detail::to_entry(e);
-        detail::collect_entries<T>({&x, 1, &at, &tensor, &detail::leaf_name_v<E>}, to);
+        detail::collect_leaf(e, to, detail::index_of_v<E, Nodes>);
     }
 }
 

@@ -17,20 +17,32 @@ inline void check_loss_shape(shape s) {
                           ", not 1 x 1; reduce it first with sum(), mean() or a loss");
 }
 
-//! Checks that W can be differentiated in Root, with the plain messages users read.
+namespace detail {
+template <class W>
+constexpr leaf_kind kind_or_param() {
+    if constexpr (is_leaf_v<W>) return W::kind;
+    else return leaf_kind::param; // not a leaf: reported by the assertion before
+}
+template <class W, class Root>
+constexpr bool appears_in() {
+    if constexpr (is_leaf_v<W>) return detail::index_of_v<W, nodes_t<Root>> != detail::npos;
+    else return true;
+}
+} // namespace detail
+
+//! Checks that W can be differentiated in Root, with the plain messages users read. A class, not
+//! a function: nothing is compiled to code per (loss, leaf) pair.
 template <class Root, class W>
-constexpr void check_wrt() {
+struct wrt_check {
     static_assert((Root::static_shape.rows == 1 || Root::static_shape.rows == dynamic) &&
                       (Root::static_shape.cols == 1 || Root::static_shape.cols == dynamic),
                   "tapeless: grad: the loss must be 1 x 1; reduce it first with sum(), mean() or a loss");
     static_assert(is_leaf_v<W>, "tapeless: grad: differentiate with respect to a leaf (param<\"name\">)");
-    if constexpr (is_leaf_v<W>) {
-        static_assert(W::kind == leaf_kind::param,
-                      "tapeless: grad: this leaf is an input; declare it with param<\"name\"> to get its gradient");
-        static_assert(detail::index_of_v<W, nodes_t<Root>> != detail::npos,
-                      "tapeless: grad: this leaf does not appear in the expression");
-    }
-}
+    static_assert(detail::kind_or_param<W>() == leaf_kind::param,
+                  "tapeless: grad: this leaf is an input; declare it with param<\"name\"> to get its gradient");
+    static_assert(detail::appears_in<W, Root>(), "tapeless: grad: this leaf does not appear in the expression");
+    static constexpr bool ok = true;
+};
 
 } // namespace tapeless
 

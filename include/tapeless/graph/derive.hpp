@@ -107,7 +107,7 @@ constexpr swept<G, W + 1> sweep(std::array<record, N> const& fwd, std::array<std
     }
     std::array<bool, N> reaches{};
     for (std::size_t w : wrt)
-        if (w != npos) reaches[w] = true; // absent: a zero gradient (check_wrt reports it first)
+        if (w != npos) reaches[w] = true; // absent: a zero gradient (wrt_check reports it first)
     for (std::size_t i = 0; i < N; ++i)
         for (std::size_t k = 0; k < fwd[i].nargs; ++k)
             if (fwd[i].kind == record_kind::node && facts[fwd[i].op].reads[k] && reaches[fwd[i].arg[k]]) reaches[i] = true;

@@ -20,8 +20,8 @@ namespace tapeless {
 //! (`auto g = grad(loss, w)`); with several, a tuple of them in order (`auto [gw, gb] = ...`).
 template <expression Loss, expression... Wrt>
 auto grad(Loss const& loss, Wrt const&... wrt) {
-    (check_wrt<Loss, Wrt>(), ...);
-    if (shape_result r = detail::runtime_shape(loss); r.ok()) check_loss_shape(r.value);
+    ((void)wrt_check<Loss, Wrt>::ok, ...);
+    if (shape_result r = tapeless::built_shape(loss); r.ok()) check_loss_shape(r.value);
     using T = typename Loss::value_type;
     bindings<T, leaves_t<nodes_t<Loss>>> b;
     tapeless::collect(loss, b);
@@ -35,7 +35,7 @@ auto grad(Loss const& loss, Wrt const&... wrt) {
 //! gradient of Σ (∂loss/∂w ⊙ v), so no Hessian is ever formed. `v` is an input leaf of w's shape.
 template <expression Loss, expression W, expression V>
 auto hvp(Loss const& loss, W const& w, V const& v) {
-    check_wrt<Loss, W>();
+    (void)wrt_check<Loss, W>::ok;
     static_assert(is_leaf_v<V>, "tapeless: hvp: the direction v must be a leaf (input<\"v\">)");
     using T = typename Loss::value_type;
     using inner = node_of<op::sum, node_of<op::mul, gradient_t<Loss, W>, V>>;

@@ -143,7 +143,7 @@ std::string to_dot(E const&) {
 template <expression Loss, expression... Wrt>
     requires(sizeof...(Wrt) > 0)
 std::string to_dot(Loss const&, Wrt const&...) {
-    (void)std::initializer_list<int>{(check_wrt<Loss, Wrt>(), 0)...};
+    (void)std::initializer_list<int>{((void)wrt_check<Loss, Wrt>::ok, 0)...};
     using fwd = nodes_t<Loss>;
     using all = nodes_t<Loss, gradient_t<Loss, Wrt>...>;
     std::array<std::string, all::size> outputs{};
