@@ -23,6 +23,7 @@
 #include "io/plan_dump.hpp"
 #include "io/print.hpp"
 #include "optim/optim.hpp"
+#include "params.hpp"
 #include "tensor/tensor.hpp"
 #include "version.hpp"
 

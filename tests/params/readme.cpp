@@ -1,8 +1,7 @@
 // The README's "Parameter sets (Boost.Hana)" example, compiled and run: it must train.
 #include "../support/random.hpp"
 
-#include <tapeless/params.hpp>
-#include <tapeless/tapeless.hpp>
+#include <tapeless/tapeless.hpp> // parameter sets included: the README program needs no other header
 
 #include <boost/hana/for_each.hpp>
 #include <boost/test/unit_test.hpp>
