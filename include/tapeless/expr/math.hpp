@@ -7,6 +7,7 @@
 #include "../ops/exp.hpp"
 #include "../ops/leaky_relu.hpp"
 #include "../ops/log.hpp"
+#include "../ops/log1p.hpp"
 #include "../ops/maximum.hpp"
 #include "../ops/minimum.hpp"
 #include "../ops/pow.hpp"
@@ -34,6 +35,8 @@ constexpr auto square(expression auto const& x) { return tapeless::build<op::squ
 constexpr auto exp(expression auto const& x) { return tapeless::build<op::exp>(x); }
 //! ln x.
 constexpr auto log(expression auto const& x) { return tapeless::build<op::log>(x); }
+//! ln(1 + x), accurate for x near 0 (where log(1 + x) rounds 1 + x first).
+constexpr auto log1p(expression auto const& x) { return tapeless::build<op::log1p>(x); }
 //! √x.
 constexpr auto sqrt(expression auto const& x) { return tapeless::build<op::sqrt>(x); }
 //! |x|; its derivative at 0 is taken as 0.

@@ -33,6 +33,7 @@
 #include "../ops/leaky_relu.hpp"
 #include "../ops/leaky_step.hpp"
 #include "../ops/log.hpp"
+#include "../ops/log1p.hpp"
 #include "../ops/matmul.hpp"
 #include "../ops/max_rows.hpp"
 #include "../ops/maximum.hpp"

@@ -91,6 +91,10 @@ struct u_softplus { // y = log(1 + eˣ)            => x̄ = ȳ σ(x)
     template <class T> static T f(T x, T, T) { return softplus(x); }
     template <class T> static T d(T x, T, T g, T, T) { return g * sigmoid(x); }
 };
+struct u_log1p { // y = log(1 + x)               => x̄ = ȳ / (1 + x)
+    template <class T> static T f(T x, T, T) { return std::log1p(x); }
+    template <class T> static T d(T x, T, T g, T, T) { return g / (T(1) + x); }
+};
 struct u_pow { // y = xᵃ                          => x̄ = ȳ a xᵃ⁻¹ (not a y / x: x may be 0)
     template <class T> static T f(T x, T a, T) { return std::pow(x, a); }
     template <class T> static T d(T x, T, T g, T a, T) { return g * a * std::pow(x, a - T(1)); }
@@ -116,6 +120,7 @@ bool visit_unary(op_code op, F&& f) {
     case op_code::tanh: f.template operator()<u_tanh>(); return true;
     case op_code::sigmoid: f.template operator()<u_sigmoid>(); return true;
     case op_code::softplus: f.template operator()<u_softplus>(); return true;
+    case op_code::log1p: f.template operator()<u_log1p>(); return true;
     case op_code::pow: f.template operator()<u_pow>(); return true;
     case op_code::clamp: f.template operator()<u_clamp>(); return true;
     default: return false;

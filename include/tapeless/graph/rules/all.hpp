@@ -10,6 +10,7 @@
 #include "expand.hpp"
 #include "leaky_relu.hpp"
 #include "log.hpp"
+#include "log1p.hpp"
 #include "matmul.hpp"
 #include "max_rows.hpp"
 #include "maximum.hpp"
