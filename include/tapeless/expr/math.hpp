@@ -5,6 +5,7 @@
 
 #include "../ops/abs.hpp"
 #include "../ops/exp.hpp"
+#include "../ops/gelu.hpp"
 #include "../ops/leaky_relu.hpp"
 #include "../ops/log.hpp"
 #include "../ops/log1p.hpp"
@@ -47,6 +48,9 @@ constexpr auto tanh(expression auto const& x) { return tapeless::build<op::tanh>
 constexpr auto sigmoid(expression auto const& x) { return tapeless::build<op::sigmoid>(x); }
 //! ln(1 + eˣ), without overflow for any x.
 constexpr auto softplus(expression auto const& x) { return tapeless::build<op::softplus>(x); }
+//! GELU, tanh approximation: x/2 · (1 + tanh(√(2/π)(x + 0.044715 x³))), PyTorch's
+//! `gelu(x, approximate='tanh')`; accurate in both tails, differentiable twice (`hvp`).
+constexpr auto gelu(expression auto const& x) { return tapeless::build<op::gelu>(x); }
 //! xᵖ for a number (or 1 x 1 expression) p.
 template <class X, class P>
     requires detail::operands<X, P> && expression<X>

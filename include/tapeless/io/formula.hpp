@@ -28,6 +28,7 @@
 #include "../ops/equal.hpp"
 #include "../ops/exp.hpp"
 #include "../ops/expand.hpp"
+#include "../ops/gelu.hpp"
 #include "../ops/ge.hpp"
 #include "../ops/inv_count.hpp"
 #include "../ops/leaky_relu.hpp"

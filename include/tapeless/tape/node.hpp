@@ -25,6 +25,7 @@ enum class op_code : std::uint8_t {
     tanh,
     sigmoid,
     softplus,
+    gelu, // tanh approximation
     log1p,
     pow,   // x^s0
     clamp, // to [s0, s1]

@@ -8,6 +8,7 @@
 #include "div.hpp"
 #include "exp.hpp"
 #include "expand.hpp"
+#include "gelu.hpp"
 #include "leaky_relu.hpp"
 #include "log.hpp"
 #include "log1p.hpp"
