@@ -267,7 +267,8 @@ BOOST_AUTO_TEST_CASE(forward_expressions_print_as_written) {
 
 // Every op's form, forward and through its derivative rule: abs → sign, sqrt, sigmoid, softplus →
 // σ, pow, max → 𝟙[a ≥ b], min, leaky_relu → its two slopes, div, log, tanh, the row-wise
-// log-sum-exp (maxⱼ, Σⱼ, stop_gradient), mean_rows (1/N, N = cols), sum_cols of a transpose.
+// log-sum-exp (maxⱼ, Σⱼ, stop_gradient), mean_rows (1/N, N = cols), sum_cols of a transpose,
+// gelu → gelu_slope → gelu_curvature, log1p.
 BOOST_AUTO_TEST_CASE(every_op_reads) {
     tl::Tensor<double> a(3, 4), b(3, 4), r(1, 4);
     auto A = tl::param<"a">(a);
@@ -308,6 +309,18 @@ BOOST_AUTO_TEST_CASE(every_op_reads) {
                "\\frac{1}{N} (u_{1} + \\log(u_{3})) + \\frac{\\frac{1}{N} \\sum_j(a)}{u_{3}} \\odot u_{2} + 1 "
                "\\quad\\text{where}\\quad \\begin{aligned} u_{1} &= \\operatorname{stop\\_gradient}(\\max_j(a)) \\\\ u_{2} "
                "&= \\exp(a - u_{1}) \\\\ u_{3} &= \\sum_j(u_{2}) \\\\ N &= \\operatorname{cols}(a) \\end{aligned}");
+
+    // gelu's derivatives are ops of their own, by name: gelu_slope, then (second order)
+    // gelu_curvature; log1p's is 1/(1 + a).
+    auto f4 = tl::sum(tl::gelu(A) + tl::log1p(A));
+    BOOST_TEST(tl::to_string(f4) == "Σ(gelu(a) + log1p(a))");
+    BOOST_TEST(tl::to_latex(f4) == "\\sum(\\operatorname{gelu}(a) + \\operatorname{log1p}(a))");
+    auto g4 = tl::grad(f4, A);
+    BOOST_TEST(tl::to_string(g4) == "gelu_slope(a) + 1/(1 + a)");
+    BOOST_TEST(tl::to_latex(g4) == "\\operatorname{gelu\\_slope}(a) + \\frac{1}{1 + a}");
+    auto h4 = tl::hvp(f4, A, tl::input<"v">(b));
+    BOOST_TEST(tl::to_string(h4) == "v ⊙ gelu_curvature(a) - (v ⊙ (1/u1))/u1\n"
+                                    "  where u1 = 1 + a");
 }
 
 // Each hidden layer's pre-activation is read by relu and by its derivative: named once, so the

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <functional>
+#include <numbers>
 #include <optional>
 #include <vector>
 
@@ -157,6 +158,8 @@ BOOST_AUTO_TEST_CASE(unary) {
     check([](vars const& v) { return tp::tanh(v[0]); }, {&x});
     check([](vars const& v) { return tp::sigmoid(v[0]); }, {&x});
     check([](vars const& v) { return tp::softplus(v[0]); }, {&x});
+    check([](vars const& v) { return tp::gelu(v[0]); }, {&x});
+    check([](vars const& v) { return tp::log1p(v[0]); }, {&pos});
     check([](vars const& v) { return tp::pow(v[0], 3); }, {&x});
     check([](vars const& v) { return tp::pow(v[0], 2.5); }, {&pos});
     check([](vars const& v) { return tp::pow(v[0], -1.5); }, {&pos});
@@ -164,6 +167,9 @@ BOOST_AUTO_TEST_CASE(unary) {
     check([](vars const& v) { return tp::clamp(v[0], -0.55, 0.45); }, {&x});
     auto big = rnd(4, 3, 72, -8, 8);
     check([](vars const& v) { return tp::sigmoid(v[0]) + tp::softplus(v[0]) + tp::tanh(v[0]); }, {&big});
+    check([](vars const& v) { return tp::gelu(v[0]); }, {&big});
+    auto above_minus_one = rnd(4, 3, 73, -0.9, 30);
+    check([](vars const& v) { return tp::log1p(v[0]); }, {&above_minus_one});
 }
 
 BOOST_AUTO_TEST_CASE(unary_values) {
@@ -180,6 +186,11 @@ BOOST_AUTO_TEST_CASE(unary_values) {
         BOOST_TEST(at(tp::tanh(X), j) == std::tanh(xj));
         BOOST_TEST(std::abs(at(tp::sigmoid(X), j) - 1 / (1 + std::exp(-xj))) < 1e-16);
         BOOST_TEST(std::abs(at(tp::softplus(X), j) - std::log(1 + std::exp(xj))) < 1e-15);
+        double const u = std::sqrt(2 / std::numbers::pi) * (xj + 0.044715 * xj * xj * xj);
+        BOOST_TEST(std::abs(at(tp::gelu(X), j) - 0.5 * xj * (1 + std::tanh(u))) < 1e-15);
+        if (xj > -1) {
+            BOOST_TEST(at(tp::log1p(X), j) == std::log1p(xj));
+        }
         BOOST_TEST(at(tp::clamp(X, -1, 1), j) == std::min(std::max(xj, -1.0), 1.0));
         BOOST_TEST(at(tp::pow(X, 2), j) == xj * xj);
         BOOST_TEST(at(2.0 - X, j) == 2.0 - xj);

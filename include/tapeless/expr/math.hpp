@@ -5,8 +5,10 @@
 
 #include "../ops/abs.hpp"
 #include "../ops/exp.hpp"
+#include "../ops/gelu.hpp"
 #include "../ops/leaky_relu.hpp"
 #include "../ops/log.hpp"
+#include "../ops/log1p.hpp"
 #include "../ops/maximum.hpp"
 #include "../ops/minimum.hpp"
 #include "../ops/pow.hpp"
@@ -34,6 +36,8 @@ constexpr auto square(expression auto const& x) { return tapeless::build<op::squ
 constexpr auto exp(expression auto const& x) { return tapeless::build<op::exp>(x); }
 //! ln x.
 constexpr auto log(expression auto const& x) { return tapeless::build<op::log>(x); }
+//! ln(1 + x), accurate for x near 0 (where log(1 + x) rounds 1 + x first).
+constexpr auto log1p(expression auto const& x) { return tapeless::build<op::log1p>(x); }
 //! √x.
 constexpr auto sqrt(expression auto const& x) { return tapeless::build<op::sqrt>(x); }
 //! |x|; its derivative at 0 is taken as 0.
@@ -44,6 +48,9 @@ constexpr auto tanh(expression auto const& x) { return tapeless::build<op::tanh>
 constexpr auto sigmoid(expression auto const& x) { return tapeless::build<op::sigmoid>(x); }
 //! ln(1 + eˣ), without overflow for any x.
 constexpr auto softplus(expression auto const& x) { return tapeless::build<op::softplus>(x); }
+//! GELU, tanh approximation: x/2 · (1 + tanh(√(2/π)(x + 0.044715 x³))), PyTorch's
+//! `gelu(x, approximate='tanh')`; accurate in both tails, differentiable twice (`hvp`).
+constexpr auto gelu(expression auto const& x) { return tapeless::build<op::gelu>(x); }
 //! xᵖ for a number (or 1 x 1 expression) p.
 template <class X, class P>
     requires detail::operands<X, P> && expression<X>

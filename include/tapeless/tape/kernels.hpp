@@ -91,6 +91,24 @@ struct u_softplus { // y = log(1 + eˣ)            => x̄ = ȳ σ(x)
     template <class T> static T f(T x, T, T) { return softplus(x); }
     template <class T> static T d(T x, T, T g, T, T) { return g * sigmoid(x); }
 };
+// GELU, tanh form: t = tanh u, u = √(2/π)(x + a x³). (1 + t)/2 is taken as 1 / (1 + e^{-2u}) and
+// 1 - t² as 1 / cosh² u, so neither cancels in the tails; e^{-2u} and cosh overflow to inf harmlessly.
+struct u_gelu { // y = x (1 + t) / 2              => x̄ = ȳ ((1 + t)/2 + x (1 - t²) u' / 2)
+    static constexpr double k = 0.7978845608028654, a = 0.044715; // √(2/π), PyTorch's cubic term
+    template <class T> static T u(T x) { return T(k) * (x + T(a) * x * x * x); }
+    template <class T> static T f(T x, T, T) { return x / (T(1) + std::exp(T(-2) * u(x))); }
+    template <class T> static T d(T x, T, T g, T, T) {
+        T const half_1pt = T(1) / (T(1) + std::exp(T(-2) * u(x)));
+        T const c = std::cosh(u(x));
+        T const sech2 = T(1) / (c * c);
+        if (sech2 == T(0)) return g * half_1pt; // u' may be inf there: 0 · inf
+        return g * (half_1pt + T(0.5) * x * sech2 * T(k) * (T(1) + T(3 * a) * x * x));
+    }
+};
+struct u_log1p { // y = log(1 + x)               => x̄ = ȳ / (1 + x)
+    template <class T> static T f(T x, T, T) { return std::log1p(x); }
+    template <class T> static T d(T x, T, T g, T, T) { return g / (T(1) + x); }
+};
 struct u_pow { // y = xᵃ                          => x̄ = ȳ a xᵃ⁻¹ (not a y / x: x may be 0)
     template <class T> static T f(T x, T a, T) { return std::pow(x, a); }
     template <class T> static T d(T x, T, T g, T a, T) { return g * a * std::pow(x, a - T(1)); }
@@ -116,6 +134,8 @@ bool visit_unary(op_code op, F&& f) {
     case op_code::tanh: f.template operator()<u_tanh>(); return true;
     case op_code::sigmoid: f.template operator()<u_sigmoid>(); return true;
     case op_code::softplus: f.template operator()<u_softplus>(); return true;
+    case op_code::gelu: f.template operator()<u_gelu>(); return true;
+    case op_code::log1p: f.template operator()<u_log1p>(); return true;
     case op_code::pow: f.template operator()<u_pow>(); return true;
     case op_code::clamp: f.template operator()<u_clamp>(); return true;
     default: return false;

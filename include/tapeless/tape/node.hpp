@@ -25,6 +25,8 @@ enum class op_code : std::uint8_t {
     tanh,
     sigmoid,
     softplus,
+    gelu, // tanh approximation
+    log1p,
     pow,   // x^s0
     clamp, // to [s0, s1]
     // binary elementwise, broadcasting row vectors, column vectors and scalars

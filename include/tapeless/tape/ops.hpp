@@ -362,6 +362,10 @@ template <class T> var<T> tanh(var<T> const& x) { return detail::recorder<T>::un
 template <class T> var<T> sigmoid(var<T> const& x) { return detail::recorder<T>::unary(op_code::sigmoid, x, T(0), T(0), "sigmoid"); }
 //! log(1 + eˣ) as max(x, 0) + log1p(e^-|x|): stable for any |x|.
 template <class T> var<T> softplus(var<T> const& x) { return detail::recorder<T>::unary(op_code::softplus, x, T(0), T(0), "softplus"); }
+//! GELU, tanh approximation: x/2 · (1 + tanh(√(2/π)(x + 0.044715 x³))) (PyTorch's approximate='tanh').
+template <class T> var<T> gelu(var<T> const& x) { return detail::recorder<T>::unary(op_code::gelu, x, T(0), T(0), "gelu"); }
+//! log(1 + x), accurate for x near 0.
+template <class T> var<T> log1p(var<T> const& x) { return detail::recorder<T>::unary(op_code::log1p, x, T(0), T(0), "log1p"); }
 //! xᵖ for a constant p.
 template <class T, number S> var<T> pow(var<T> const& x, S p) { return detail::recorder<T>::unary(op_code::pow, x, detail::as<T>(p), T(0), "pow"); }
 //! min(max(x, lo), hi); gradient 1 inside [lo, hi], 0 outside.
