@@ -61,4 +61,30 @@ BOOST_AUTO_TEST_CASE(smooth_tanh_network) {
     BOOST_TEST(tl::test::relative_error(hu, fd_hvp(make_loss, w2, W2, u)) < 1e-6);
 }
 
+// With respect to a bias broadcast over the batch: its gradient sums rows, and H·v broadcasts v
+// back over them before summing again. A simplification once folded that broadcast into the
+// outer sum (sum_to of a sum_to), losing the inner sum: H·v was off by half here.
+BOOST_AUTO_TEST_CASE(broadcast_bias) {
+    std::size_t n = 7, d = 3, h = 6, o = 2;
+    tl::Tensor<double> x(n, d), y(n, o), w1(d, h), b1(1, h), w2(h, o), b2(1, o), v(1, h), u(1, o);
+    tl::test::fill_uniform(x, 11);
+    tl::test::fill_uniform(y, 12);
+    tl::test::fill_uniform(w1, 13);
+    tl::test::fill_uniform(b1, 14);
+    tl::test::fill_uniform(w2, 15);
+    tl::test::fill_uniform(b2, 16);
+    tl::test::fill_uniform(v, 17);
+    tl::test::fill_uniform(u, 18);
+    auto B1 = tl::param<"b1">(b1);
+    auto B2 = tl::param<"b2">(b2);
+    auto X = tl::input<"x">(x);
+    auto W1 = tl::param<"w1">(w1);
+    auto W2 = tl::param<"w2">(w2);
+    auto lin_loss = [&] { return tl::mse(tl::lin(tl::tanh(tl::lin(X, W1, B1)), W2, B2), tl::input<"y">(y)); };
+    auto plus_loss = [&] { return tl::mse(tl::matmul(tl::tanh(tl::matmul(X, W1) + B1), W2) + B2, tl::input<"y">(y)); };
+    BOOST_TEST(tl::test::relative_error(tl::eval(tl::hvp(lin_loss(), B1, tl::input<"v">(v))), fd_hvp(lin_loss, b1, B1, v)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(tl::eval(tl::hvp(plus_loss(), B1, tl::input<"v">(v))), fd_hvp(plus_loss, b1, B1, v)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(tl::eval(tl::hvp(lin_loss(), B2, tl::input<"v">(u))), fd_hvp(lin_loss, b2, B2, u)) < 1e-6);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -104,7 +104,12 @@ struct sweep_graph : record_graph<Cap> {
     //! x̄ summed back to the shape of `like` over the domain of `y`; nothing when they provably agree.
     constexpr std::size_t sum_to(std::size_t xbar, std::size_t y, std::size_t like) {
         if (is_zero(xbar) || this->same_shape(y, like)) return xbar;
-        if (is<op::sum_to>(xbar)) return make<op::sum_to>(arg(xbar, 0), arg(xbar, 1), like); // two sums are one
+        // Two sums are one when the outer one reads x̄ at x̄'s own shape: it then only sums (every
+        // sum_to's `like` is no larger than its domain: an argument of the broadcast it undoes). A
+        // broadcast after a sum is not a sum: folding one dropped the inner sum (a Hessian-vector
+        // product through a bias was off by half).
+        if (is<op::sum_to>(xbar) && this->same_shape(xbar, y))
+            return make<op::sum_to>(arg(xbar, 0), arg(xbar, 1), like);
         return make<op::sum_to>(xbar, y, like);
     }
     //! x broadcast to the full shape of `like`, for consumers that cannot broadcast (GEMM, outputs).
