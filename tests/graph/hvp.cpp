@@ -1,28 +1,13 @@
 // Second order: gradients are expressions, so they differentiate again. H·v from `hvp` against
-// central differences of the gradient along v, on the seed network and on a smooth tanh network.
+// central differences of the gradient along v, on the seed network, a smooth tanh network and through broadcast biases.
 #include "support/gradcheck.hpp"
+#include "support/hvp.hpp"
 #include "support/random.hpp"
 #include "support/seed.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 namespace tl = tapeless;
-
-namespace {
-// (∇f(w + h v) - ∇f(w - h v)) / 2h, with ∇f from value_and_grad.
-template <class MakeLoss, class W>
-tl::Tensor<double> fd_hvp(MakeLoss make_loss, tl::Tensor<double>& w, W const& leaf, tl::Tensor<double> const& v) {
-    double const h = 1e-5;
-    tl::Tensor<double> saved = w, out(w.rows(), w.cols());
-    for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] = saved.data()[i] + h * v.data()[i];
-    auto gp = std::get<1>(tl::value_and_grad(make_loss(), leaf));
-    for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] = saved.data()[i] - h * v.data()[i];
-    auto gm = std::get<1>(tl::value_and_grad(make_loss(), leaf));
-    w = saved;
-    for (std::size_t i = 0; i < w.size(); ++i) out.data()[i] = (gp.data()[i] - gm.data()[i]) / (2 * h);
-    return out;
-}
-} // namespace
 
 BOOST_AUTO_TEST_SUITE(graph_hvp)
 
@@ -34,9 +19,9 @@ BOOST_AUTO_TEST_CASE(seed_network) {
     auto make_loss = [&] { return s.loss(); };
     // The relu network is piecewise quadratic in w2 and piecewise linear-times-linear in w1.
     auto h1 = tl::eval(tl::hvp(s.loss(), s.W1(), tl::input<"v">(v1)));
-    BOOST_TEST(tl::test::relative_error(h1, fd_hvp(make_loss, s.w1, s.W1(), v1)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(h1, tl::test::fd_hvp(make_loss, s.w1, s.W1(), v1)) < 1e-6);
     auto h2 = tl::eval(tl::hvp(s.loss(), s.W2(), tl::input<"v">(v2)));
-    BOOST_TEST(tl::test::relative_error(h2, fd_hvp(make_loss, s.w2, s.W2(), v2)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(h2, tl::test::fd_hvp(make_loss, s.w2, s.W2(), v2)) < 1e-6);
 }
 
 BOOST_AUTO_TEST_CASE(smooth_tanh_network) {
@@ -56,9 +41,9 @@ BOOST_AUTO_TEST_CASE(smooth_tanh_network) {
                1e-2 * tl::l2(W1);
     };
     auto hv = tl::eval(tl::hvp(make_loss(), W1, tl::input<"v">(v)));
-    BOOST_TEST(tl::test::relative_error(hv, fd_hvp(make_loss, w1, W1, v)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(hv, tl::test::fd_hvp(make_loss, w1, W1, v)) < 1e-6);
     auto hu = tl::eval(tl::hvp(make_loss(), W2, tl::input<"v">(u)));
-    BOOST_TEST(tl::test::relative_error(hu, fd_hvp(make_loss, w2, W2, u)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(hu, tl::test::fd_hvp(make_loss, w2, W2, u)) < 1e-6);
 }
 
 // With respect to a bias broadcast over the batch: its gradient sums rows, and H·v broadcasts v
@@ -82,9 +67,9 @@ BOOST_AUTO_TEST_CASE(broadcast_bias) {
     auto W2 = tl::param<"w2">(w2);
     auto lin_loss = [&] { return tl::mse(tl::lin(tl::tanh(tl::lin(X, W1, B1)), W2, B2), tl::input<"y">(y)); };
     auto plus_loss = [&] { return tl::mse(tl::matmul(tl::tanh(tl::matmul(X, W1) + B1), W2) + B2, tl::input<"y">(y)); };
-    BOOST_TEST(tl::test::relative_error(tl::eval(tl::hvp(lin_loss(), B1, tl::input<"v">(v))), fd_hvp(lin_loss, b1, B1, v)) < 1e-6);
-    BOOST_TEST(tl::test::relative_error(tl::eval(tl::hvp(plus_loss(), B1, tl::input<"v">(v))), fd_hvp(plus_loss, b1, B1, v)) < 1e-6);
-    BOOST_TEST(tl::test::relative_error(tl::eval(tl::hvp(lin_loss(), B2, tl::input<"v">(u))), fd_hvp(lin_loss, b2, B2, u)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(tl::eval(tl::hvp(lin_loss(), B1, tl::input<"v">(v))), tl::test::fd_hvp(lin_loss, b1, B1, v)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(tl::eval(tl::hvp(plus_loss(), B1, tl::input<"v">(v))), tl::test::fd_hvp(plus_loss, b1, B1, v)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(tl::eval(tl::hvp(lin_loss(), B2, tl::input<"v">(u))), tl::test::fd_hvp(lin_loss, b2, B2, u)) < 1e-6);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,7 @@
 // differences at several extents, first and second derivatives against their closed forms, and
 // Hessian-vector products through a gelu layer.
 #include "support/check.hpp"
+#include "support/hvp.hpp"
 #include "support/random.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -60,19 +61,6 @@ std::vector<double> grid(double lo, double hi, double step) {
     return v;
 }
 
-// (∇f(w + h v) - ∇f(w - h v)) / 2h, with ∇f from value_and_grad.
-template <class MakeLoss, class W>
-tl::Tensor<double> fd_hvp(MakeLoss make_loss, tl::Tensor<double>& w, W const& leaf, tl::Tensor<double> const& v) {
-    double const h = 1e-5;
-    tl::Tensor<double> saved = w, out(w.rows(), w.cols());
-    for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] = saved.data()[i] + h * v.data()[i];
-    auto gp = std::get<1>(tl::value_and_grad(make_loss(), leaf));
-    for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] = saved.data()[i] - h * v.data()[i];
-    auto gm = std::get<1>(tl::value_and_grad(make_loss(), leaf));
-    w = saved;
-    for (std::size_t i = 0; i < w.size(); ++i) out.data()[i] = (gp.data()[i] - gm.data()[i]) / (2 * h);
-    return out;
-}
 
 template <class T>
 void check_values(std::vector<double> const& xs) {
@@ -194,9 +182,9 @@ BOOST_AUTO_TEST_CASE(hessian_vector_products) {
                1e-2 * tl::l2(W1);
     };
     auto hv = tl::eval(tl::hvp(make_loss(), W1, tl::input<"v">(v)));
-    BOOST_TEST(tl::test::relative_error(hv, fd_hvp(make_loss, w1, W1, v)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(hv, tl::test::fd_hvp(make_loss, w1, W1, v)) < 1e-6);
     auto hu = tl::eval(tl::hvp(make_loss(), W2, tl::input<"v">(u)));
-    BOOST_TEST(tl::test::relative_error(hu, fd_hvp(make_loss, w2, W2, u)) < 1e-6);
+    BOOST_TEST(tl::test::relative_error(hu, tl::test::fd_hvp(make_loss, w2, W2, u)) < 1e-6);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -30,6 +30,12 @@ gelu_gate<T> gelu_gate_of(T x) {
     return {v >= T(0) ? T(1) / d : e / d, e / (d * d)};
 }
 
+// v' = 2√(2/π)(1 + 3a x²), the gate argument's slope, shared by gelu' and gelu''.
+template <class T>
+T gelu_dv(T x) {
+    return T(2 * gelu_k) * (T(1) + T(3 * gelu_a) * x * x);
+}
+
 } // namespace tapeless::detail
 
 namespace tapeless::op {
@@ -55,7 +61,7 @@ struct gelu_slope : op_base {
         auto const [s, q] = detail::gelu_gate_of(x);
         if (q == T(0))
             return s; // far tails, where v' may overflow (|x| > 1e19 in float): no 0 · inf
-        T const dv = T(2 * detail::gelu_k) * (T(1) + T(3 * detail::gelu_a) * x * x);
+        T const dv = detail::gelu_dv(x);
         return s + x * q * dv;
     }
 };
@@ -72,7 +78,7 @@ struct gelu_curvature : op_base {
         auto const [s, q] = detail::gelu_gate_of(x);
         if (q == T(0))
             return T(0); // far tails: 0 in T, where v'² may overflow
-        T const dv = T(2 * detail::gelu_k) * (T(1) + T(3 * detail::gelu_a) * x * x);
+        T const dv = detail::gelu_dv(x);
         T const ddv = T(12 * detail::gelu_k * detail::gelu_a) * x;
         return q * (T(2) * dv + x * (T(1) - T(2) * s) * dv * dv + x * ddv);
     }
