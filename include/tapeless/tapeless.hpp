@@ -13,6 +13,7 @@
 #include "eval/compile.hpp"
 #include "expr/functions.hpp"
 #include "expr/operators.hpp"
+#include "expr/repeat.hpp"
 #include "graph/grad.hpp"
 #include "io/dot.hpp"
 #include "io/explain.hpp"

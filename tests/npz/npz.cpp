@@ -157,6 +157,26 @@ BOOST_AUTO_TEST_CASE(momentum_state_round_trip) {
     tl::load_npz(dir.path / "fresh.npz", boost::hana::make_tuple(tl::param<"w">(w2), tl::param<"b">(b2)), zero);
 }
 
+// A stack is one array per layer, w.0 ... w.{L-1}, beside plain leaves; numpy reads them by name.
+BOOST_AUTO_TEST_CASE(stack_round_trip) {
+    std::vector<tl::Tensor<double>> s{tl::Tensor<double>(2, 3), tl::Tensor<double>(2, 3), tl::Tensor<double>(1, 5)};
+    for (std::size_t l = 0; l < s.size(); ++l) fill_pattern(s[l], double(l));
+    tl::save_npz(dir.path / "s.npz", tl::params<"s">(s), tl::param<"w">(w));
+    BOOST_TEST(python(dir.path,
+                      "a = numpy.load(path)\n"
+                      "assert sorted(a.files) == ['s.0', 's.1', 's.2', 'w'], a.files\n"
+                      "assert a['s.2'].shape == (1, 5) and a['s.1'][1, 2] == 1 + 0.125 * 5\n",
+                      dir.path / "s.npz") == 0);
+    std::vector<tl::Tensor<double>> r{tl::Tensor<double>(2, 3), tl::Tensor<double>(2, 3), tl::Tensor<double>(1, 5)};
+    tl::load_npz(dir.path / "s.npz", tl::params<"s">(r), tl::param<"w">(w));
+    for (std::size_t l = 0; l < s.size(); ++l)
+        for (std::size_t i = 0; i < s[l].size(); ++i) BOOST_TEST(r[l].data()[i] == s[l].data()[i]);
+    r.pop_back(); // one layer fewer than the file holds: refused, nothing written
+    r[0].fill(7.0);
+    BOOST_CHECK_THROW(tl::load_npz(dir.path / "s.npz", tl::params<"s">(r), tl::param<"w">(w)), tl::file_error);
+    BOOST_TEST(r[0].data()[0] == 7.0);
+}
+
 BOOST_AUTO_TEST_CASE(names) {
     tl::Tensor<float> x(3, 4);
     x.fill(7.0f);

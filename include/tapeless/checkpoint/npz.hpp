@@ -6,6 +6,7 @@
 
 #include "../error.hpp"
 #include "../expr/leaf.hpp"
+#include "../expr/stack.hpp"
 #include "../optim/adam.hpp"
 #include "../optim/momentum.hpp"
 
@@ -97,9 +98,27 @@ slot leaf_slot(Leaf const& l, bool writing) {
     return s;
 }
 
+// A stack's layers, `w.0` ... `w.{L-1}`: each a tensor of the vector as it is now.
+template <fixed_string N, class X>
+void add_slots(std::vector<slot>& out, stack<N, X> const& s, bool writing) {
+    auto& v = stack<N, X>::vector(s.source);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        slot one = leaf_slot(typename stack<N, X>::layer{v[i].data(), v[i].rows(), v[i].cols(), v[i].source()}, writing);
+        one.name += '.'; // appends: GCC 12 -Wrestrict false positive on `+`
+        one.name += std::to_string(i);
+        out.push_back(std::move(one));
+    }
+}
+template <leaf_object Leaf>
+void add_slots(std::vector<slot>& out, Leaf const& l, bool writing) {
+    out.push_back(leaf_slot(l, writing));
+}
+
 template <class... Leaves>
 std::vector<slot> leaf_slots(boost::hana::tuple<Leaves...> const& params, bool writing) {
-    return boost::hana::unpack(params, [&](auto const&... l) { return std::vector<slot>{leaf_slot(l, writing)...}; });
+    std::vector<slot> out;
+    boost::hana::unpack(params, [&](auto const&... l) { (add_slots(out, l, writing), ...); });
+    return out;
 }
 
 // The optimizers a checkpoint knows: their arrays' prefix, buffers per parameter and step count.
@@ -429,7 +448,8 @@ void add_state(std::vector<slot>& slots, std::size_t nparams, Opt& opt, std::vec
 } // namespace detail::npz
 
 //! Writes each parameter as `<name>.npy` in an uncompressed zip at `path` (numpy.savez's layout):
-//! `numpy.load(path)["w1"]` is w1, 2-D, C order, float32 or float64 as the tensor. Throws
+//! `numpy.load(path)["w1"]` is w1, 2-D, C order, float32 or float64 as the tensor; a stack `w`
+//! (`params<"w">`) is one array per layer, `w.0` ... `w.{L-1}`. Throws
 //! `file_error` if the file cannot be written; an existing file is replaced only on success.
 template <class... Leaves>
 void save_npz(std::filesystem::path const& path, boost::hana::tuple<Leaves...> const& params) {
@@ -447,7 +467,7 @@ void save_npz(std::filesystem::path const& path, boost::hana::tuple<Leaves...> c
     auto& o = const_cast<Opt&>(opt); // the state's buffers are only read here
     std::uint64_t t = 0;
     if constexpr (detail::npz::opt_t<Opt>::counts_steps) t = opt.step_count();
-    detail::npz::add_state(slots, sizeof...(Leaves), o, zeros, &t);
+    detail::npz::add_state(slots, slots.size(), o, zeros, &t);
     detail::npz::save(path, slots);
 }
 

@@ -34,12 +34,22 @@ constexpr bool any_of(std::initializer_list<bool> flags) {
     return false;
 }
 
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+//! The position of the first true flag, npos if none.
+constexpr std::size_t find_index(std::initializer_list<bool> flags) {
+    std::size_t i = 0;
+    for (bool f : flags) {
+        if (f) return i;
+        ++i;
+    }
+    return npos;
+}
+
 template <class T, class List>
 inline constexpr bool contains_v = false;
 template <class T, class... Ts>
 inline constexpr bool contains_v<T, type_list<Ts...>> = detail::any_of({TAPELESS_SAME(T, Ts)...});
-
-inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
 // Position of T in a list of distinct types. A type's identity is the address of a variable of
 // its own, so a lookup compares pointers in one table per list (a flat constexpr loop, its own

@@ -22,6 +22,7 @@ struct state {
     std::array<unsigned, NG + 1> variant{}; // loop shape chosen per group at bind
     std::array<exec::partition, NG + 1> part{}; // blocks per group, fixed at bind
     T* scratch = nullptr;                        // partial reductions of split loops
+    std::array<void*, NG + 1> call{};            // what a call kernel runs on (`call_kernel`)
     // The plan's node references resolved at bind: each kernel reads its buffers, shapes and
     // immediates from a contiguous run here, one load each, as if its nodes were in its type.
     std::array<T*, R> rptr{};

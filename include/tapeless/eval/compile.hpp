@@ -8,6 +8,8 @@
 #include "../graph/check.hpp"
 #include "../graph/derive.hpp"
 #include "../graph/bind.hpp"
+#include "../expr/stack.hpp"
+#include "../ops/repeat.hpp"
 #include "../tensor/tensor.hpp"
 #include "run_plan.hpp"
 #include "label_check.hpp"
@@ -16,6 +18,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -65,7 +68,7 @@ inline std::string describe_changes(std::span<std::string_view const> names, std
                                     std::span<shape const> after) {
     std::string list;
     for (std::size_t j = 0; j < names.size(); ++j) {
-        if (before[j] == after[j]) continue;
+        if (before[j] == after[j] || names[j].empty()) continue;
         list += list.empty() ? " (after '" : ", '"; // appends: GCC 12 -Wrestrict false positive on `+`
         list += names[j];
         list += "' changed from ";
@@ -77,6 +80,37 @@ inline std::string describe_changes(std::span<std::string_view const> names, std
 }
 template <class Step>
 struct finite_checker; // check_finite.hpp
+template <class Spec, class T>
+class repeat_runner; // repeat_runner.hpp
+template <class Runner, class S>
+class layer_gradients; // repeat_runner.hpp
+
+// The specs of the `repeat`s among an op list, and what a step keeps for them.
+template <class O>
+struct repeat_spec_of {
+    using type = type_list<>;
+};
+template <class Spec>
+struct repeat_spec_of<op::repeat<Spec>> {
+    using type = type_list<Spec>;
+};
+template <class Ops>
+struct repeat_specs;
+template <class... O>
+struct repeat_specs<type_list<O...>> {
+    using type = typename concat<typename repeat_spec_of<O>::type...>::type;
+};
+template <class Specs, class T>
+struct runners;
+template <class... S, class T>
+struct runners<type_list<S...>, T> {
+    using type = std::tuple<repeat_runner<S, T>...>;
+};
+// The spec of the `repeat` holding stack W.
+template <class W, class... S>
+constexpr std::size_t owner_of(type_list<S...>) {
+    return find_index({contains_v<W, typename S::stacks>...});
+}
 //! Never defined: `step.grad<"w9">()` for a name no differentiated leaf has fails on this type,
 //! so the first error line carries the name.
 template <char... Name>
@@ -96,6 +130,8 @@ public:
     using leaves = typename derivation::leaves;
     //! The leaves differentiated, in the order given to `compile`.
     using wrt = detail::type_list<Wrt...>;
+    //! The specs of the loss's `repeat`s (`detail::repeat_spec`), in the order of its op list.
+    using repeat_specs = typename detail::repeat_specs<typename plan::ops>::type;
 
     static_assert(detail::leaf_names_unique(leaves{}),
                   "tapeless: two different leaves share one name (kind, element type or static shape differ)");
@@ -148,7 +184,8 @@ public:
     [[nodiscard]] auto grad(W const&) const {
         static_assert(detail::contains_v<W, detail::type_list<Wrt...>>,
                       "tapeless: grad: this leaf was not passed to compile()");
-        return view<W>(gradient_index<W>);
+        if constexpr (detail::is_stack_v<W>) return layer_grads<W>();
+        else return view<W>(gradient_index<W>);
     }
     //! The gradient with respect to the leaf named `Name`: `step.grad<"w1">()` is `step.grad(W1)`.
     //! A name that no leaf passed to `compile()` has is a compile error naming it.
@@ -162,9 +199,30 @@ public:
             }(std::make_index_sequence<Name.view().size()>{});
         } else {
             using W = detail::at_t<i, wrt>;
-            return view<W>(gradient_index<W>);
+            if constexpr (detail::is_stack_v<W>) return layer_grads<W>();
+            else return view<W>(gradient_index<W>);
         }
     }
+    //! For reports: the steps the K-th `repeat` of the loss runs, one per layer, as bound now.
+    template <std::size_t K>
+    [[nodiscard]] auto const& repeat_layers() const {
+        return std::get<K>(*runners_).layers();
+    }
+    //! For reports: which `repeat` each kernel runs (npos for the rest) and whether it runs the
+    //! layers backward.
+    static constexpr auto kernel_repeat = [] {
+        std::array<detail::kernel_call, plan::a.ngroups + 1> r{};
+        [&]<class... S>(detail::type_list<S...>) {
+            std::size_t const fwd[] = {detail::index_of_v<op::repeat<S>, typename plan::ops>..., detail::npos};
+            std::size_t const back[] = {detail::index_of_v<op::repeat_back<S>, typename plan::ops>..., detail::npos};
+            for (std::size_t g = 0; g < plan::a.ngroups; ++g)
+                for (std::size_t k = 0; k < sizeof...(S); ++k) {
+                    std::size_t const o = plan::info[plan::a.groups[g].node].op;
+                    if (plan::a.groups[g].call && (o == fwd[k] || o == back[k])) r[g] = {k, o == back[k]};
+                }
+        }(repeat_specs{});
+        return r;
+    }();
     //! Each kernel's blocks for the bound shapes, in run order: fixed at bind, see `exec::partition`.
     [[nodiscard]] std::span<exec::partition const> partitions() const { return {s_.part.data(), plan::a.ngroups}; }
     //! Elements of workspace (intermediates and gradients), for memory reports.
@@ -182,10 +240,12 @@ public:
 private:
     template <class Step>
     friend struct detail::finite_checker;
+    template <class Spec, class T>
+    friend class detail::repeat_runner;
 
     // What every call does first: follow the tensors behind the leaves, check the labels.
     void prepare() {
-        if (!current()) refresh();
+        if (!current() || !calls_current()) refresh();
         if (check_labels_) check_labels();
     }
 
@@ -236,14 +296,16 @@ private:
     }
 
     [[nodiscard]] std::string changed_leaves(bindings<value_type, leaves> const& b) const {
-        return detail::describe_changes(leaf_names, b_.shapes, b.shapes);
+        return detail::describe_changes(change_names, b_.shapes, b.shapes);
     }
 
     static constexpr auto leaf_names = []<class... Ns>(detail::type_list<Ns...>) {
-        return std::array<std::string_view, sizeof...(Ns)>{[] {
-            if constexpr (is_leaf_v<Ns>) return Ns::name.view();
-            else return std::string_view{};
-        }()...};
+        return std::array<std::string_view, sizeof...(Ns)>{detail::leaf_name_v<Ns>...};
+    }(leaves{});
+    // The names a re-bind's error lists when their extents changed: not a stack's (its length is
+    // in its own message).
+    static constexpr auto change_names = []<class... Ns>(detail::type_list<Ns...>) {
+        return std::array<std::string_view, sizeof...(Ns)>{(detail::is_stack_v<Ns> ? std::string_view{} : detail::leaf_name_v<Ns>)...};
     }(leaves{});
     // The slot of the leaf named `Name` in `wrt`, npos if none.
     template <fixed_string Name>
@@ -266,6 +328,77 @@ private:
         return r;
     }();
 
+    // The `repeat`s of the loss, each with what it keeps (on the heap: call kernels hold its address,
+    // which must not move with the step).
+    using runners_type = typename detail::runners<repeat_specs, value_type>::type;
+    template <class S>
+    using runner_t = detail::repeat_runner<S, value_type>;
+    std::unique_ptr<runners_type> runners_;
+
+    // Stack W's gradients, layer by layer.
+    template <class W>
+    auto layer_grads() const {
+        using S = detail::at_t<detail::owner_of<W>(repeat_specs{}), repeat_specs>;
+        return detail::layer_gradients<runner_t<S>, W>(&std::get<runner_t<S>>(*runners_));
+    }
+
+    // The record of op Op, npos if none; a `repeat` is used once (its stacks are its own).
+    template <class Op>
+    static constexpr std::size_t record_of_op = [] {
+        constexpr std::size_t op = detail::index_of_v<Op, typename plan::ops>;
+        std::size_t at = detail::npos, count = 0;
+        for (std::size_t i = 0; i < plan::size; ++i) {
+            detail::record const& r = derivation::graph.rec[i];
+            if (op != detail::npos && r.kind == detail::record_kind::node && r.op == op) {
+                at = i;
+                ++count;
+            }
+        }
+        if (count > 1) throw "tapeless: repeat: stacks are used by two repeats (on different inputs); give each repeat stacks of its own";
+        return at;
+    }();
+
+    [[nodiscard]] bool calls_current() const {
+        if constexpr (repeat_specs::size == 0) return true;
+        else
+            return [&]<class... S>(detail::type_list<S...>) {
+                return (std::get<runner_t<S>>(*runners_).current() && ...);
+            }(repeat_specs{});
+    }
+
+    // Each `repeat`'s layers bound on the placed workspace, and its kernels given their runner.
+    template <class B>
+    void bind_calls(B const& b) {
+        if constexpr (repeat_specs::size > 0) {
+            if (!runners_) runners_ = std::make_unique<runners_type>();
+            [&]<class... S>(detail::type_list<S...>) { (bind_call<S>(b), ...); }(repeat_specs{});
+        }
+    }
+    template <class S, class B>
+    void bind_call(B const& b) {
+        constexpr std::size_t f = record_of_op<op::repeat<S>>, k = record_of_op<op::repeat_back<S>>;
+        runner_t<S>& r = std::get<runner_t<S>>(*runners_);
+        std::size_t const x = plan::info[f].arg[0];
+        auto const vectors = [&]<class... St>(detail::type_list<St...>) {
+            return std::array<void const*, sizeof...(St)>{b.sources[detail::index_of_v<St, leaves>].object...};
+        }(typename S::stacks{});
+        if constexpr (k == detail::npos) {
+            r.bind(s_.ptr[x], s_.shapes[x], s_.ptr[f], nullptr, nullptr, vectors);
+        } else {
+            r.bind(s_.ptr[x], s_.shapes[x], s_.ptr[f], s_.ptr[plan::info[k].arg[1]], s_.ptr[k], vectors);
+            s_.call[plan::a.group_of[k]] = &r;
+        }
+        s_.call[plan::a.group_of[f]] = &r;
+    }
+
+    // One phase of a seeded step (a `repeat` block's plan): its forward kernels, or the rest.
+    template <class Executor>
+    void run_phase(Executor const& ex, bool forward) {
+        if (split_) ex.reserve();
+        constexpr std::size_t mid = plan::forward_kernels;
+        detail::run_kernels<plan, value_type>(s_, ex, forward ? 0 : mid, forward ? mid : plan::a.ngroups);
+    }
+
     template <class Like>
     auto view(std::size_t i) const {
         return TensorView<value_type const, Like::static_shape.rows, Like::static_shape.cols>(
@@ -278,8 +411,9 @@ private:
     template <class B>
     void bind(B const& b) {
         infer_shapes(b);
-        if constexpr (sizeof...(Wrt) > 0) check_loss_shape(s_.shapes[root_index]);
+        if constexpr (sizeof...(Wrt) > 0 && !plan::seeded) check_loss_shape(s_.shapes[root_index]);
         place_workspace();
+        bind_calls(b);
         detail::resolve_refs<plan>(s_);
         choose_blocks();
     }
@@ -360,7 +494,7 @@ private:
 
 //! Plans `loss` and the gradients with respect to the leaves `wrt` once; see `compiled`.
 //! `auto step = compile(loss, W1, B1); step(); step.value(); step.grad(W1);`
-template <expression Loss, expression... Wrt>
+template <expression Loss, differentiable... Wrt>
 auto compile(Loss const& loss, Wrt const&... wrt) {
     return compiled<Loss, Wrt...>(loss, wrt...);
 }
@@ -372,6 +506,14 @@ auto to_tensor(V const& v) {
     Tensor<T, V::static_shape.rows, V::static_shape.cols> t(v.rows(), v.cols());
     std::copy_n(v.data(), v.size(), t.data());
     return t;
+}
+// A stack's gradients, one tensor per layer.
+template <class Runner, class S>
+auto to_tensor(layer_gradients<Runner, S> const& g) {
+    std::vector<decltype(detail::to_tensor(g[0]))> v;
+    v.reserve(g.size());
+    for (std::size_t i = 0; i < g.size(); ++i) v.push_back(detail::to_tensor(g[i]));
+    return v;
 }
 } // namespace detail
 
@@ -385,7 +527,7 @@ auto eval(E const& e) {
 
 //! The loss and one gradient tensor per leaf in `wrt`, in one shot:
 //! `auto [loss, gw1, gb1] = value_and_grad(mse(...), W1, B1);`
-template <expression Loss, expression... Wrt>
+template <expression Loss, differentiable... Wrt>
 auto value_and_grad(Loss const& loss, Wrt const&... wrt) {
     compiled<Loss, Wrt...> c(loss, wrt...);
     c();
@@ -393,6 +535,8 @@ auto value_and_grad(Loss const& loss, Wrt const&... wrt) {
 }
 
 } // namespace tapeless
+
+#include "repeat_runner.hpp"
 
 #ifdef TAPELESS_CHECK_FINITE
 #include "check_finite.hpp"

@@ -9,6 +9,7 @@
 #include "../exec/task.hpp"
 #include "../plan/plan.hpp"
 #include "bound_state.hpp"
+#include "call_kernel.hpp"
 #include "gemm_kernel.hpp"
 #include "loop_kernel.hpp"
 
@@ -58,10 +59,27 @@ TAPELESS_ALWAYS_INLINE void run_kernel(node_refs<T> const& r, unsigned variant, 
     else K::finish(r, p, scratch);
 }
 
+template <class Plan, class T, std::size_t G>
+struct kernel_of {
+    using type = std::conditional_t<Plan::a.groups[G].gemm, gemm_kernel<T, Plan::template gemm<G>>,
+                                    loop_kernel<T, Plan::template loop<G>, typename Plan::ops>>;
+};
+template <class Plan, class T, std::size_t G>
+    requires(Plan::a.groups[G].call)
+struct kernel_of<Plan, T, G> {
+    using type = call_kernel<T, at_t<Plan::info[Plan::a.groups[G].node].op, typename Plan::ops>>;
+};
 //! The kernel type of group G: named, not instantiated, for the group that is not of its kind.
 template <class Plan, class T, std::size_t G>
-using kernel_t = std::conditional_t<Plan::a.groups[G].gemm, gemm_kernel<T, Plan::template gemm<G>>,
-                                    loop_kernel<T, Plan::template loop<G>, typename Plan::ops>>;
+using kernel_t = typename kernel_of<Plan, T, G>::type;
+
+//! A kernel of either kind: a call runs on its bound object, the others on their references.
+template <class K, class T, class Ex>
+TAPELESS_ALWAYS_INLINE void run_group(node_refs<T> const& r, unsigned variant, exec::partition const& p, T* scratch,
+                                      void* call, Ex const& ex) {
+    if constexpr (requires { K::is_call; }) K::run(call, ex);
+    else run_kernel<K>(r, variant, p, scratch, ex);
+}
 
 // Plans of up to this many kernels run as a straight line of calls, each kernel inlined where it
 // runs; larger ones from a table with one entry per kernel, so their code is one function per
@@ -76,12 +94,13 @@ node_refs<T> refs_at(state<T, N, NG, R> const& s, std::size_t g) {
 }
 
 template <class K, class T, class Ex>
-void run_kernel_fn(node_refs<T> const& r, unsigned variant, exec::partition const& p, T* scratch, Ex const& ex) {
-    run_kernel<K>(r, variant, p, scratch, ex);
+void run_kernel_fn(node_refs<T> const& r, unsigned variant, exec::partition const& p, T* scratch, void* call,
+                   Ex const& ex) {
+    run_group<K>(r, variant, p, scratch, call, ex);
 }
 template <class Plan, class T, class Ex>
 inline constexpr auto kernel_table = []<std::size_t... G>(std::index_sequence<G...>) {
-    using fn = void (*)(node_refs<T> const&, unsigned, exec::partition const&, T*, Ex const&);
+    using fn = void (*)(node_refs<T> const&, unsigned, exec::partition const&, T*, void*, Ex const&);
     return std::array<fn, sizeof...(G)>{&run_kernel_fn<kernel_t<Plan, T, G>, T, Ex>...};
 }(std::make_index_sequence<Plan::a.ngroups>{});
 
@@ -94,14 +113,23 @@ void run_plan(State& s, Ex const& ex) {
     if constexpr (Plan::a.ngroups <= max_unrolled_kernels) {
         [&]<std::size_t... G>(std::index_sequence<G...>) {
             (void)std::initializer_list<int>{
-                (run_kernel<kernel_t<Plan, T, G>>(refs_of<Plan, G>(s), s.variant[G], s.part[G], s.scratch, ex), 0)...,
+                (run_group<kernel_t<Plan, T, G>>(refs_of<Plan, G>(s), s.variant[G], s.part[G], s.scratch, s.call[G],
+                                                 ex),
+                 0)...,
                 0};
         }(std::make_index_sequence<Plan::a.ngroups>{});
     } else {
         constexpr auto const& table = kernel_table<Plan, T, Ex>;
         for (std::size_t g = 0; g < Plan::a.ngroups; ++g)
-            table[g](refs_at<Plan>(s, g), s.variant[g], s.part[g], s.scratch, ex);
+            table[g](refs_at<Plan>(s, g), s.variant[g], s.part[g], s.scratch, s.call[g], ex);
     }
+}
+
+//! Kernels [first, last) of the plan, from the table: one phase of a `repeat` block's plan.
+template <class Plan, class T, class State, class Ex>
+void run_kernels(State& s, Ex const& ex, std::size_t first, std::size_t last) {
+    constexpr auto const& table = kernel_table<Plan, T, Ex>;
+    for (std::size_t g = first; g < last; ++g) table[g](refs_at<Plan>(s, g), s.variant[g], s.part[g], s.scratch, s.call[g], ex);
 }
 
 //! The same on this thread, calling `after(g)` once kernel g has run: for tools that look at each
@@ -110,7 +138,7 @@ template <class Plan, class T, class State, class Ex, class After>
 void run_plan_each(State& s, Ex const& ex, After&& after) {
     constexpr auto const& table = kernel_table<Plan, T, Ex>;
     for (std::size_t g = 0; g < Plan::a.ngroups; ++g) {
-        table[g](refs_at<Plan>(s, g), s.variant[g], s.part[g], s.scratch, ex);
+        table[g](refs_at<Plan>(s, g), s.variant[g], s.part[g], s.scratch, s.call[g], ex);
         after(g);
     }
 }

@@ -71,9 +71,16 @@ struct name_ref {
     static constexpr name_ref of(std::string_view s) { return {s.data(), s.size()}; }
 };
 
-//! The distinct leaves and scalars below a node's arguments, in order of first occurrence.
-template <auto... Args>
-using leaves_below = union_t<leaf_types_t<arg_type<Args>>...>;
+//! Leaves an op holds itself rather than through an argument: a `repeat`'s stacks.
+template <class Op>
+struct op_leaves {
+    using type = type_list<>;
+};
+
+//! The distinct leaves and scalars below a node, in order of first occurrence: its op's own, then
+//! its arguments'.
+template <class Op, auto... Args>
+using leaves_below = union_t<typename op_leaves<Op>::type, leaf_types_t<arg_type<Args>>...>;
 
 //! What a node holds at run time, named by its element type and leaf count only: every function
 //! that reads a node's state takes this base, so none is named after a graph's expression types
@@ -96,14 +103,14 @@ constexpr shape static_or_dynamic(shape_result const& r) { return r.ok() ? r.val
 //! bound to two tensors in it, if any (reported when it is compiled). Written `node_of<Op, A...>`
 //! (see `detail::arg_value` for why the arguments are values).
 template <class Op, auto... Args>
-struct node : detail::node_state<typename detail::table_value<detail::leaves_below<Args...>>::type,
-                                 detail::leaves_below<Args...>::size> {
+struct node : detail::node_state<typename detail::table_value<detail::leaves_below<Op, Args...>>::type,
+                                 detail::leaves_below<Op, Args...>::size> {
     using op = Op;
     static constexpr std::size_t arity = sizeof...(Args);
     using value_type = typename detail::common_value<typename detail::arg_type<Args>::value_type...>::type;
     static constexpr shape static_shape =
         detail::static_or_dynamic(infer_shape(Op::shape, detail::arg_type<Args>::static_shape...));
-    using leaf_list = detail::leaves_below<Args...>;
+    using leaf_list = detail::leaves_below<Op, Args...>;
 
     static_assert(sizeof...(Args) >= 1 && sizeof...(Args) <= detail::max_arity,
                   "tapeless: ops take one to three arguments");

@@ -135,7 +135,7 @@ TAPELESS_NOINLINE void collect_entries(entries_view<T> const& t, binding_arrays<
 //! (bindings, leaf) pair, whose name would carry every leaf of the graph.
 template <class L>
 void collect_leaf(L const& l, binding_arrays<typename L::value_type> const& to, std::size_t const& at) {
-    static constexpr bool tensor = is_leaf_v<L>;
+    static constexpr bool tensor = is_leaf_type<L>(); // a leaf or a stack
     leaf_entry<typename L::value_type> const x = to_entry(l);
     collect_entries<typename L::value_type>({&x, 1, &at, &tensor, &leaf_name_v<L>}, to);
 }

@@ -78,9 +78,11 @@ struct swept {
 //! The reverse sweep: every adjoint is the sum of its consumers' contributions, in the order of
 //! the forward records, derived latest first; only nodes from which a differentiated leaf can be
 //! reached get one.
+//! `held[w]`: the w-th differentiated leaf is held by the op of record `wrt[w]` (a `repeat`'s stack),
+//! whose own backward record -- its rule's contribution to its first argument -- yields its gradient.
 template <class G, std::size_t N, std::size_t W>
 constexpr swept<G, W + 1> sweep(std::array<record, N> const& fwd, std::array<std::size_t, W> const& wrt,
-                                op_fact const* facts, auto const& rules) {
+                                std::array<bool, W> const& held, op_fact const* facts, auto const& rules) {
     swept<G, W + 1> s;
     G& g = s.g;
     g.facts = facts;
@@ -140,6 +142,10 @@ constexpr swept<G, W + 1> sweep(std::array<record, N> const& fwd, std::array<std
     for (std::size_t w = 0; w < W; ++w) {
         if (wrt[w] == npos) {
             s.grad[w + 1] = s.out[w + 1] = g.zero();
+            continue;
+        }
+        if (held[w]) {
+            s.grad[w + 1] = s.out[w + 1] = rules[fwd[wrt[w]].op](g, wrt[w], adj[wrt[w]], 0);
             continue;
         }
         s.grad[w + 1] = g.full(reaches[wrt[w]] ? adj[wrt[w]] : g.zero(), wrt[w]);
@@ -212,6 +218,26 @@ constexpr derived_graph<M, NO> compact(swept<G, NO> const& s, std::size_t n_forw
     return d;
 }
 
+template <class N>
+struct held_leaves {
+    using type = type_list<>;
+};
+template <class Op, auto... A>
+struct held_leaves<node<Op, A...>> : op_leaves<Op> {};
+
+//! The record a differentiated leaf W starts from: its own, or that of the node whose op holds it
+//! (a `repeat`'s stack); npos when W is in neither.
+template <class W, class Nodes>
+constexpr std::size_t wrt_record() {
+    if constexpr (index_of_v<W, Nodes> != npos) return index_of_v<W, Nodes>;
+    else return []<class... Ns>(type_list<Ns...>) {
+        constexpr bool hit[] = {contains_v<W, typename held_leaves<Ns>::type>..., false};
+        for (std::size_t i = 0; i < sizeof...(Ns); ++i)
+            if (hit[i]) return i;
+        return npos;
+    }(Nodes{});
+}
+
 //! `Loss` and its gradients with respect to `Wrt...` as records, derived and ordered at compile
 //! time. `leaves` numbers the leaves and scalars (the slots of `record::slot`); `ops` the ops.
 template <class Loss, class... Wrt>
@@ -232,7 +258,8 @@ struct derived {
     using graph_type = sweep_graph<ops, capacity>;
 
     static constexpr swept<graph_type, sizeof...(Wrt) + 1> full = sweep<graph_type>(
-        lowered<forward, leaves, ops>, std::array<std::size_t, sizeof...(Wrt)>{index_of_v<Wrt, forward>...},
+        lowered<forward, leaves, ops>, std::array<std::size_t, sizeof...(Wrt)>{wrt_record<Wrt, forward>()...},
+        std::array<bool, sizeof...(Wrt)>{(index_of_v<Wrt, forward> == npos && wrt_record<Wrt, forward>() != npos)...},
         op_facts<ops>.data(), rule_table<graph_type, ops>);
     static constexpr std::size_t size = [] {
         std::size_t c = 0;

@@ -21,6 +21,9 @@ namespace tapeless {
 template <expression Loss, expression... Wrt>
 auto grad(Loss const& loss, Wrt const&... wrt) {
     ((void)wrt_check<Loss, Wrt>::ok, ...);
+    static_assert(!detail::calls_in<Loss>(),
+                  "tapeless: grad: a loss with a repeat has no gradient expression (the block runs per layer); "
+                  "use compile() or value_and_grad()");
     if (shape_result r = tapeless::built_shape(loss); r.ok()) check_loss_shape(r.value);
     using T = typename Loss::value_type;
     bindings<T, leaves_t<nodes_t<Loss>>> b;
@@ -36,6 +39,8 @@ auto grad(Loss const& loss, Wrt const&... wrt) {
 template <expression Loss, expression W, expression V>
 auto hvp(Loss const& loss, W const& w, V const& v) {
     (void)wrt_check<Loss, W>::ok;
+    static_assert(!detail::calls_in<Loss>(),
+                  "tapeless: hvp: a loss with a repeat has no gradient expression (the block runs per layer)");
     static_assert(is_leaf_v<V>, "tapeless: hvp: the direction v must be a leaf (input<\"v\">)");
     using T = typename Loss::value_type;
     using inner = node_of<op::sum, node_of<op::mul, gradient_t<Loss, W>, V>>;

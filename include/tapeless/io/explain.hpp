@@ -13,6 +13,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -53,6 +55,18 @@ std::string explain(Step const& step) {
     auto const& names = named.names;
     auto outputs = detail::output_names(step);
     auto costs = detail::kernel_costs(step);
+    auto const repeats = detail::step_repeat_costs(step);
+    auto repeat_of = [&](std::size_t g) {
+        if constexpr (requires { Step::kernel_repeat; }) return Step::kernel_repeat[g];
+        else return detail::kernel_call{};
+    };
+    for (std::size_t g = 0; g < a.ngroups; ++g)
+        if (auto w = repeat_of(g); w.repeat != detail::npos) {
+            auto const& r = repeats[w.repeat];
+            costs[g].flops = (w.backward ? r.backward : r.forward).flops;
+            costs[g].read = (w.backward ? r.backward : r.forward).read;
+            costs[g].written = (w.backward ? r.backward : r.forward).written;
+        }
     auto shapes = step.shapes();
     auto value = [&](std::size_t i) { return outputs[i].empty() ? names[i] : outputs[i] + " = " + names[i]; };
 
@@ -67,12 +81,16 @@ std::string explain(Step const& step) {
         auto const& k = costs[g];
         flops += k.flops, read += k.read, written += k.written;
         std::string dims = detail::extents(k.m, k.n) + (k.gemm ? "x" + std::to_string(k.k) : "");
-        out += cell(std::to_string(g + 1), 6) + "  " +
-               cell(k.gemm ? "gemm " + detail::gemm_formula(k.ta, k.tb) : "loop", 14, true) + cell(dims, 12) +
+        auto const w = repeat_of(g);
+        std::string const kind = k.gemm ? "gemm " + detail::gemm_formula(k.ta, k.tb)
+                                 : gi.call ? std::string(w.backward ? "repeat back" : "repeat") + " x" +
+                                                 std::to_string(repeats[w.repeat].layers)
+                                           : std::string("loop");
+        out += cell(std::to_string(g + 1), 6) + "  " + cell(kind, 14, true) + cell(dims, 12) +
                cell(std::to_string(k.flops), 12) + cell(std::to_string(k.read), 12) +
                cell(std::to_string(k.written), 15) + "  ";
         std::string const indent(6 + 2 + 14 + 12 + 12 + 12 + 15 + 2, ' ');
-        if (gi.gemm) {
+        if (gi.gemm || gi.call) {
             out += "-> " + value(gi.node) + "\n";
             continue;
         }
@@ -106,7 +124,20 @@ std::string explain(Step const& step) {
     std::uint64_t total = std::uint64_t(step.workspace_size()) * sizeof(T);
     out += "workspace: " + std::to_string(total) + " bytes (" + std::to_string(step.workspace_size()) +
            " elements); the buffers alone: " + std::to_string(sum) + " bytes\n";
-    return out + detail::where_block(named, "");
+    out += detail::where_block(named, "");
+    // Each repeat's block, once: the step every layer runs (layer 0's extents).
+    if constexpr (requires { typename Step::repeat_specs; })
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            (void)std::initializer_list<int>{([&] {
+                auto const& layers = step.template repeat_layers<K>();
+                out += "\nrepeat " + std::to_string(K + 1) + ": " + std::to_string(layers.size()) +
+                       " layers, each the block's step (kernels 1.." +
+                       std::to_string(std::remove_cvref_t<decltype(layers[0])>::plan::forward_kernels) +
+                       " forward, the rest backward)";
+                out += layers.empty() ? std::string("\n") : ", at layer 0:\n" + tapeless::explain(layers[0]);
+            }(), 0)..., 0};
+        }(std::make_index_sequence<Step::repeat_specs::size>{});
+    return out;
 }
 
 } // namespace tapeless

@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace tapeless {
@@ -57,6 +59,7 @@ std::vector<kernel_cost> kernel_costs(Step const& step) {
         kernel_cost& k = out[g];
         k.m = shapes[gi.node].rows;
         k.n = shapes[gi.node].cols;
+        if (gi.call) continue; // a `repeat`: its layers' costs (`step_repeat_costs`)
         if (gi.gemm) {
             std::size_t c = gi.node, x = a.gemm_a[c], y = a.gemm_b[c];
             k.gemm = true;
@@ -98,12 +101,46 @@ std::array<std::string, Step::plan::size> output_names(Step const&) {
     std::array<std::string, Step::plan::size> r{};
     constexpr auto const& out = Step::derivation::graph.out;
     auto mark = [&](std::size_t i, std::string const& what) { r[i] += r[i].empty() ? what : ", " + what; };
-    mark(out[0], Step::wrt::size ? "loss" : "result");
+    mark(out[0], Step::plan::seeded ? "h'" : Step::wrt::size ? "loss" : "result"); // a repeat's block: its next h
     [&]<class... W>(type_list<W...>) {
         std::size_t w = 1;
         (void)std::initializer_list<int>{(mark(out[w++], "∂loss/∂" + std::string(W::name.view())), 0)..., 0};
     }(typename Step::wrt{});
     return r;
+}
+
+//! What the kernels of a `repeat` do over all its layers: the layers, and the costs of their
+//! forward and backward kernels summed (each layer's at its own extents).
+struct repeat_cost {
+    std::size_t layers = 0;
+    kernel_cost forward, backward;
+};
+template <class Layers>
+repeat_cost repeat_costs(Layers const& layers) {
+    repeat_cost r;
+    r.layers = layers.size();
+    for (auto const& l : layers) {
+        using plan = typename std::remove_cvref_t<decltype(l)>::plan;
+        auto const k = kernel_costs(l);
+        for (std::size_t g = 0; g < k.size(); ++g) {
+            kernel_cost& to = g < plan::forward_kernels ? r.forward : r.backward;
+            to.flops += k[g].flops;
+            to.read += k[g].read;
+            to.written += k[g].written;
+        }
+    }
+    return r;
+}
+//! The same for each `repeat` of a step, in the order of `Step::repeat_specs`.
+template <class Step>
+std::vector<repeat_cost> step_repeat_costs(Step const& step) {
+    if constexpr (requires { typename Step::repeat_specs; }) {
+        return [&]<std::size_t... K>(std::index_sequence<K...>) {
+            return std::vector<repeat_cost>{repeat_costs(step.template repeat_layers<K>())...};
+        }(std::make_index_sequence<Step::repeat_specs::size>{});
+    } else {
+        return {};
+    }
 }
 
 //! "C = Aᵀ·B": a GEMM's transpose flags as the reports print them.

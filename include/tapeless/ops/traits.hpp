@@ -22,6 +22,7 @@ enum class op_kind {
     contraction, //!< matmul: a GEMM call
     layout,      //!< transpose: never computed, folded into GEMM flags or index maps
     shape_only,  //!< a 1x1 value computed from its argument's shape alone (e.g. 1/size)
+    call,        //!< a kernel of its own that runs a plan of its own (`repeat`)
 };
 
 //! How an op's result shape follows from its arguments'.

@@ -35,13 +35,14 @@ constexpr void form_groups(analysis<N>& a) {
             a.group_of[i] = a.group_of[info[i].arg[0]];
             continue;
         }
-        if (info[i].cat == category::contraction) {
-            a.groups[a.ngroups] = {true, i};
+        if (info[i].cat == category::contraction || info[i].cat == category::call) {
+            a.groups[a.ngroups] = {info[i].cat == category::contraction, info[i].cat == category::call, i};
             a.group_of[i] = a.ngroups++;
+            if (info[i].forward) a.forward_groups = a.ngroups;
             continue;
         }
         std::size_t d = info[i].dom_node, dr = a.rows(d), dc = a.cols(d);
-        std::size_t ready = 0, top = 0;
+        std::size_t ready = a.split_phases && !info[i].forward ? a.forward_groups : 0, top = 0;
         stack[top++] = i;
         while (top) {
             std::size_t u = stack[--top];
@@ -55,7 +56,7 @@ constexpr void form_groups(analysis<N>& a) {
                 if (a.group_of[j] == npos) continue; // leaves and immediates
                 std::size_t g = a.group_of[j];
                 // Same element, same iteration: a member of a group that loops over this domain.
-                bool same_pass = !transposed && !a.alias[j] && !a.groups[g].gemm &&
+                bool same_pass = !transposed && !a.alias[j] && !a.groups[g].gemm && !a.groups[g].call &&
                                  info[j].cat == category::elementwise && a.groups[g].dom_r == dr &&
                                  a.groups[g].dom_c == dc;
                 std::size_t r = same_pass ? g : g + 1;
@@ -68,11 +69,12 @@ constexpr void form_groups(analysis<N>& a) {
             if (a.groups[g].dom_c == dc) pick = g;
         if (pick == npos) {
             pick = a.ngroups++;
-            a.groups[pick] = {false, d, dr, dc};
+            a.groups[pick] = {false, false, d, dr, dc};
             prev_same[pick] = newest[dr];
             newest[dr] = pick;
         }
         a.group_of[i] = pick;
+        if (info[i].forward && pick + 1 > a.forward_groups) a.forward_groups = pick + 1;
     }
 }
 

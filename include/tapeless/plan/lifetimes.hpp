@@ -18,6 +18,10 @@ constexpr void find_lifetimes(analysis<N>& a) {
             std::size_t p = a.groups[g].node;
             a.last_use[a.gemm_a[p]] = g;
             a.last_use[a.gemm_b[p]] = g;
+        } else if (a.groups[g].call) {
+            std::size_t p = a.groups[g].node;
+            for (std::size_t k = 0; k < info[p].nargs; ++k)
+                if (info[p].reads[k]) a.last_use[info[p].arg[k]] = g;
         } else {
             for (std::size_t c = a.groups[g].cbegin; c < a.groups[g].cend; ++c)
                 if (a.role[c] == entry_role::load || a.role[c] == entry_role::unit_load)

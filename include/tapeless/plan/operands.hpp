@@ -25,6 +25,13 @@ constexpr void find_operands(analysis<N>& a) {
                 (k == 0 ? a.gemm_a : a.gemm_b)[i] = j;
                 (k == 0 ? a.ta : a.tb)[i] = t;
             }
+        } else if (info[i].cat == category::call) {
+            // A call reads its arguments from memory (a transpose there is not supported).
+            for (std::size_t k = 0; k < info[i].nargs; ++k) {
+                if (!info[i].reads[k]) continue;
+                if (info[info[i].arg[k]].cat == category::layout) a.unsupported_layout = true;
+                a.needs_buffer[info[i].arg[k]] = true;
+            }
         } else if (info[i].cat != category::immediate) {
             // A transpose read by a loop is a strided load from its argument's buffer.
             for (std::size_t k = 0; k < info[i].nargs; ++k) {

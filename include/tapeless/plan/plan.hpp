@@ -6,6 +6,7 @@
 #define TAPELESS_PLAN_PLAN_HPP
 
 #include "../ops/expand.hpp"
+#include "../ops/seed.hpp"
 #include "buffers.hpp"
 #include "closures.hpp"
 #include "extents.hpp"
@@ -23,9 +24,10 @@ namespace tapeless::detail {
 
 //! The planner's first state: the node facts and their extent classes.
 template <std::size_t N>
-constexpr analysis<N> facts_and_extents(std::array<node_info, N> const& info) {
+constexpr analysis<N> facts_and_extents(std::array<node_info, N> const& info, bool split_phases) {
     analysis<N> a;
     a.info = info;
+    a.split_phases = split_phases;
     a.extent = extent_classes(info);
     return a;
 }
@@ -53,12 +55,17 @@ struct plan {
             known[i] = immediate(graph.rec[i], op_facts<ops>.data(), index_of_v<op::expand, ops>, known.data());
         return known;
     }();
+    //! A vector-Jacobian product (`op::seed` at the root): its forward kernels come first, apart.
+    static constexpr bool seeded = [] {
+        record const& r = graph.rec[graph.out[0]];
+        return r.kind == record_kind::node && r.op == index_of_v<op::seed, ops>;
+    }();
     // The planner's passes in order, one constant each (see `after`).
     static constexpr analysis<size> facts = facts_and_extents([] {
         std::array<node_info, size> info{};
         for (std::size_t i = 0; i < size; ++i) info[i] = info_of_record(graph, op_facts<ops>.data(), i, immediates.data());
         return info;
-    }());
+    }(), seeded);
     static constexpr analysis<size> live = after<size, mark_live<size>>(facts);
     static constexpr analysis<size> operands = after<size, find_operands<size>>(live);
     static constexpr analysis<size> buffers = after<size, choose_buffers<size>>(operands);
@@ -66,6 +73,14 @@ struct plan {
     static constexpr analysis<size> closed = after<size, form_closures<size>>(grouped);
     static constexpr analysis<size> a = after<size, find_lifetimes<size>>(closed);
     static_assert(!a.unsupported_layout, "tapeless: internal: a transpose of a transpose reached the planner");
+    //! Kernels [0, forward_kernels) compute the loss's own graph and nothing else when `seeded`.
+    static constexpr std::size_t forward_kernels = seeded ? a.forward_groups : a.ngroups;
+    static_assert([] {
+        for (std::size_t i = 0; i < size; ++i)
+            if (seeded && a.group_of[i] != npos && !a.alias[i] && (a.group_of[i] < forward_kernels) != a.info[i].forward)
+                return false;
+        return true;
+    }(), "tapeless: internal: a vector-Jacobian product's forward and backward kernels overlap");
 
     // What binding reads at run time, copied out of `a`: only these tables are emitted into the
     // program, not the whole analysis (its closure tables matter at compile time only).
@@ -95,7 +110,7 @@ struct plan {
     // so both can be named uniformly (neither placeholder is ever run).
     template <std::size_t G>
     static constexpr auto loop = [] {
-        if constexpr (a.groups[G].gemm) return loop_spec<1, 1>{};
+        if constexpr (a.groups[G].gemm || a.groups[G].call) return loop_spec<1, 1>{};
         else return make_loop_spec<a.groups[G].cend - a.groups[G].cbegin, a.groups[G].mend - a.groups[G].mbegin>(a, G);
     }();
     template <std::size_t G>

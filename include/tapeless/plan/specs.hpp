@@ -93,7 +93,7 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
 template <std::size_t N>
 constexpr std::size_t group_refs(analysis<N> const& a, std::size_t g) {
     group_info const& gi = a.groups[g];
-    return gi.gemm ? 3 : loop_refs{gi.cend - gi.cbegin, gi.mend - gi.mbegin}.size();
+    return gi.gemm || gi.call ? 3 : loop_refs{gi.cend - gi.cbegin, gi.mend - gi.mbegin}.size();
 }
 //! The node references of every kernel, group after group.
 template <std::size_t N>
@@ -112,6 +112,12 @@ constexpr std::array<std::size_t, R + 1> make_refs(analysis<N> const& a) {
             r[at++] = gi.node;
             r[at++] = a.gemm_a[gi.node];
             r[at++] = a.gemm_b[gi.node];
+            continue;
+        }
+        if (gi.call) { // the call's value, its first argument, its last
+            r[at++] = gi.node;
+            r[at++] = a.info[gi.node].arg[0];
+            r[at++] = a.info[gi.node].arg[a.info[gi.node].nargs - 1];
             continue;
         }
         loop_refs l{gi.cend - gi.cbegin, gi.mend - gi.mbegin};

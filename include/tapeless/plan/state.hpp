@@ -13,7 +13,7 @@
 
 namespace tapeless::detail {
 
-enum class category : unsigned char { leaf, immediate, elementwise, reduction, contraction, layout };
+enum class category : unsigned char { leaf, immediate, elementwise, reduction, contraction, layout, call };
 
 //! What the planner knows of one node, as plain constexpr data.
 struct node_info {
@@ -26,6 +26,7 @@ struct node_info {
     shape_rule rule{};
     std::size_t dom_node = npos; // the node whose shape is this kernel's loop domain
     bool output = false;
+    bool forward = false;       // part of the loss's own graph (not of a gradient)
     bool is_sum = false;        // reduction to 1 x 1 (a register accumulator)
     bool indexes_columns = false; // its value is the column index (no flat loops)
     bool copies = false;        // equals its first argument when the shapes agree (expand, sum_to)
@@ -47,8 +48,15 @@ enum class entry_role : unsigned char {
     immediate, // a scalar, constant or shape-derived value, known before the loop
 };
 
+//! Which `repeat` of a step a call kernel runs (npos: none) and whether it runs the layers backward.
+struct kernel_call {
+    std::size_t repeat = npos;
+    bool backward = false;
+};
+
 struct group_info {
     bool gemm = false;
+    bool call = false;                // a kernel that runs a plan of its own (`op_kind::call`)
     std::size_t node = npos;          // gemm: the product; loop: the domain node
     std::size_t dom_r = npos, dom_c = npos; // extent classes of the loop domain
     std::size_t mbegin = 0, mend = 0; // members[mbegin, mend)
@@ -80,6 +88,11 @@ struct analysis {
     std::array<entry_role, 4 * N + 4> role{};
     std::array<std::array<std::size_t, max_arity>, 4 * N + 4> argpos{}; // compute entries' arguments
     bool unsupported_layout = false;
+    // Phases kept apart: no gradient node joins a kernel of the forward pass, so kernels
+    // [0, forward_groups) compute the loss's graph alone (a `repeat` block runs them per layer
+    // forward, the rest per layer backward).
+    bool split_phases = false;
+    std::size_t forward_groups = 0;
 
     constexpr std::size_t rows(std::size_t i) const { return extent[2 * i]; }
     constexpr std::size_t cols(std::size_t i) const { return extent[2 * i + 1]; }
@@ -106,6 +119,7 @@ constexpr node_info info_of_record(derived_graph<M, NO> const& d, op_fact const*
     f.stat = r.stat;
     f.rule = shape_rule::scalar;
     for (std::size_t o : d.out) f.output = f.output || o == i;
+    f.forward = d.forward[i];
     if (r.kind == record_kind::leaf) f.cat = category::leaf;
     else if (immediate[i]) f.cat = category::immediate;
     if (r.kind == record_kind::constant) f.constant = static_cast<double>(r.num) / static_cast<double>(r.den);
@@ -115,6 +129,7 @@ constexpr node_info info_of_record(derived_graph<M, NO> const& d, op_fact const*
         f.cat = op.kind == op_kind::elementwise ? category::elementwise
                 : op.kind == op_kind::reduction ? category::reduction
                 : op.kind == op_kind::contraction ? category::contraction
+                : op.kind == op_kind::call        ? category::call
                                                    : category::layout;
     }
     f.rule = op.rule;

@@ -20,6 +20,8 @@
 #include "neg.hpp"
 #include "pow.hpp"
 #include "relu.hpp"
+#include "repeat.hpp"
+#include "seed.hpp"
 #include "sigmoid.hpp"
 #include "softplus.hpp"
 #include "sqrt.hpp"
