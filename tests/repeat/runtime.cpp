@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace tl = tapeless;
@@ -160,6 +161,24 @@ BOOST_AUTO_TEST_CASE(layers_of_different_widths) {
     BOOST_TEST(step.grad(A)[1].cols() == 5u);
     for (std::size_t i = 0; i < 15; ++i) BOOST_TEST(std::abs(step.grad(A)[1].data()[i] - u.grad(A1).data()[i]) <= 1e-12);
     for (std::size_t i = 0; i < 3; ++i) BOOST_TEST(std::abs(step.grad(C)[2].data()[i] - u.grad(C2).data()[i]) <= 1e-12);
+}
+
+// explain shows the two repeat kernels with their layer count and the block's step once, its
+// phase-local buffers in the region the layers share.
+BOOST_AUTO_TEST_CASE(explain_shows_the_block_once) {
+    stacks<float> s(8, 4, 3);
+    auto W = tl::params<"w">(s.w);
+    auto B = tl::params<"b">(s.b);
+    auto step = tl::compile(tl::sum(tl::repeat(residual, tl::input<"x">(s.x), W, B)), W, B);
+    step();
+    std::string const text = tl::explain(step);
+    BOOST_TEST_MESSAGE(text);
+    BOOST_TEST(text.find("repeat x3") != std::string::npos);
+    BOOST_TEST(text.find("repeat back x3") != std::string::npos);
+    BOOST_TEST(text.find("repeat 1: 3 layers, each the block's step") != std::string::npos);
+    BOOST_TEST(text.find("h' = seed(h + u1, h')") != std::string::npos);
+    BOOST_TEST(text.find("shared 0") != std::string::npos);
+    BOOST_TEST(text.find("∂loss/∂w = hᵀ·u2") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(errors_name_the_layer) {

@@ -136,7 +136,11 @@ public:
     static_assert(detail::leaf_names_unique(leaves{}),
                   "tapeless: two different leaves share one name (kind, element type or static shape differ)");
 
-    explicit compiled(Loss const& loss, Wrt const&... wrt) {
+    explicit compiled(Loss const& loss, Wrt const&... wrt) : compiled(nullptr, loss, wrt...) {}
+
+private:
+    // A `repeat` layer's step: its phase-local buffers in `shared` (null: all in its own workspace).
+    compiled(detail::shared_region<value_type>* shared, Loss const& loss, Wrt const&... wrt) : shared_(shared) {
         tapeless::collect(loss, b_);
         // A braced list, not a comma fold: clang caps folds at 256 operands (128 layers' w and b).
         (void)std::initializer_list<int>{((void)wrt_check<Loss, Wrt>::ok, detail::collect_leaf(wrt, b_.arrays(), detail::index_of_v<Wrt, leaves>), 0)..., 0};
@@ -144,6 +148,11 @@ public:
         bound_ = true;
         check_labels();
     }
+    static compiled in_region(detail::shared_region<value_type>* shared, Loss const& loss, Wrt const&... wrt) {
+        return compiled(shared, loss, wrt...);
+    }
+
+public:
 
     //! One evaluation: the loss and every requested gradient, on every thread `num_threads()`
     //! allows. First checks that every `Tensor` behind a leaf still has the storage and extents it
@@ -234,7 +243,14 @@ public:
     [[nodiscard]] std::size_t workspace_offset(std::size_t i) const {
         std::size_t owner = i;
         while (plan::alias_of[owner] != detail::npos) owner = plan::alias_of[owner];
+        if (shared_ && phase_local[owner]) return shared_offset_[owner];
         return plan::wanted[owner] ? static_cast<std::size_t>(s_.ptr[owner] - workspace_.get()) : detail::npos;
+    }
+    //! Whether node i's buffer is in the region a `repeat`'s layers share (its offset is there).
+    [[nodiscard]] bool in_shared_region(std::size_t i) const {
+        std::size_t owner = i;
+        while (plan::alias_of[owner] != detail::npos) owner = plan::alias_of[owner];
+        return shared_ && phase_local[owner];
     }
 
 private:
@@ -455,22 +471,64 @@ private:
         }
     }
 
+    // A seeded step's buffers that live within one phase (forward or backward) and are no output:
+    // with a shared region (`repeat`), they are placed there, the rest in the step's own workspace.
+    static constexpr std::array<bool, plan::size> phase_local = [] {
+        std::array<bool, plan::size> r{};
+        if constexpr (plan::seeded) {
+            constexpr std::size_t mid = plan::forward_kernels;
+            for (std::size_t i = 0; i < plan::size; ++i) {
+                std::size_t const first = plan::first_write[i], last = plan::last_use[i];
+                r[i] = plan::wanted[i] && !plan::info[i].output && plan::info[i].cat != detail::category::immediate &&
+                       last != detail::npos && (first >= mid || last < mid);
+            }
+        }
+        return r;
+    }();
+    static constexpr std::array<bool, plan::size> kept_here = [] {
+        std::array<bool, plan::size> r{};
+        for (std::size_t i = 0; i < plan::size; ++i) r[i] = plan::wanted[i] && !phase_local[i];
+        return r;
+    }();
+
     // Buffers placed by lifetime (`place_buffers`); the workspace grows only if it must.
     void place_workspace() {
         using T = value_type;
         constexpr std::size_t n = plan::size;
         std::array<std::size_t, n> size{}, offset{};
         for (std::size_t i = 0; i < n; ++i) size[i] = s_.shapes[i].size();
-        std::size_t total = detail::place_buffers<T>(size, plan::wanted, plan::first_write, plan::last_use, offset);
+        if (!shared_) {
+            place_in_own(detail::place_buffers<T>(size, plan::wanted, plan::first_write, plan::last_use, offset), offset,
+                         plan::wanted);
+            return;
+        }
+        place_in_own(detail::place_buffers<T>(size, kept_here, plan::first_write, plan::last_use, offset), offset,
+                     kept_here);
+        std::size_t const local = detail::place_buffers<T>(size, phase_local, plan::first_write, plan::last_use, shared_offset_);
+        if (local > shared_->capacity || !shared_->data) {
+            shared_->data = detail::allocate_aligned<T>(local ? local : 1);
+            shared_->capacity = local;
+        }
+        rebase_shared();
+    }
+    template <std::size_t N>
+    void place_in_own(std::size_t total, std::array<std::size_t, N> const& offset, std::array<bool, N> const& mask) {
         if (total > capacity_ || !workspace_) {
-            workspace_ = detail::allocate_aligned<T>(total);
+            workspace_ = detail::allocate_aligned<value_type>(total);
             capacity_ = total;
         }
         workspace_size_ = total;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (plan::wanted[i]) s_.ptr[i] = workspace_.get() + offset[i];
-            if (plan::alias_of[i] != detail::npos) s_.ptr[i] = s_.ptr[plan::alias_of[i]];
+        for (std::size_t i = 0; i < N; ++i) {
+            if (mask[i]) s_.ptr[i] = workspace_.get() + offset[i];
+            if (plan::alias_of[i] != detail::npos && !phase_local[plan::alias_of[i]]) s_.ptr[i] = s_.ptr[plan::alias_of[i]];
             if (plan::wanted[i] && plan::info[i].cat == detail::category::immediate) s_.ptr[i][0] = s_.imm[i];
+        }
+    }
+    // The phase-local buffers at the shared region's current storage (it may have grown since).
+    void rebase_shared() {
+        for (std::size_t i = 0; i < plan::size; ++i) {
+            if (phase_local[i]) s_.ptr[i] = shared_->data.get() + shared_offset_[i];
+            if (plan::alias_of[i] != detail::npos && phase_local[plan::alias_of[i]]) s_.ptr[i] = s_.ptr[plan::alias_of[i]];
         }
     }
 
@@ -486,6 +544,8 @@ private:
     }
 
     detail::state<value_type, plan::size, plan::a.ngroups, plan::refs.size()> s_;
+    detail::shared_region<value_type>* shared_ = nullptr; // a repeat's, for phase-local buffers
+    std::array<std::size_t, plan::size> shared_offset_{};
     detail::aligned_ptr<value_type> workspace_, scratch_;
     std::size_t workspace_size_ = 0, capacity_ = 0, scratch_capacity_ = 0;
     bindings<value_type, leaves> b_;

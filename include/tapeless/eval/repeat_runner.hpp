@@ -34,7 +34,9 @@ struct block_step<Spec, type_list<Stacks...>> {
 
 //! One `repeat` of a step: layer i's step reads h_i from layer i-1's workspace (x for layer 0) and,
 //! backward, its cotangent from a buffer the layer after it filled (ȳ for the last layer). Every
-//! layer keeps its own workspace, so the backward pass reads what its forward pass left there.
+//! layer keeps what its backward pass reads of its forward pass in its own workspace; buffers that
+//! live within one phase are in one region all layers share (a layer's phase ends before the next
+//! layer's begins), so memory and cache footprint grow with depth by the kept values only.
 template <class Spec, class T>
 class repeat_runner {
 public:
@@ -82,6 +84,8 @@ public:
                 h = out.data();
             }
         }(stacks{}, std::make_index_sequence<nstacks>{});
+        for (step& s : layers_) s.rebase_shared(); // the region may have grown after a layer was placed
+        for (step& s : layers_) detail::resolve_refs<typename step::plan>(s.s_);
     }
 
     //! Whether every layer's tensors still have the storage and extents they were bound with.
@@ -128,7 +132,7 @@ private:
     template <class... L>
     void bind_layer(typename Spec::h const& h, typename Spec::cotangent const& g, L const&... p) {
         auto const f = typename Spec::block{}(h, p...);
-        layers_.emplace_back(tapeless::build<op::seed, false>(f, g), h, p...);
+        layers_.push_back(step::in_region(&shared_, tapeless::build<op::seed, false>(f, g), h, p...));
     }
 
     template <std::size_t K>
@@ -142,6 +146,7 @@ private:
     }
 
     std::vector<step> layers_;
+    shared_region<T> shared_; // every layer's phase-local buffers
     aligned_ptr<T> cot_;
     std::size_t cot_capacity_ = 0;
     T const* x_ = nullptr;

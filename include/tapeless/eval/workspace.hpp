@@ -42,6 +42,15 @@ std::size_t place_buffers(std::array<std::size_t, N> const& size, std::array<boo
     return total;
 }
 
+//! Memory several steps share for buffers none of them keeps between its kernels' phases (a
+//! `repeat`'s layers: each layer's forward temporaries are dead before the next layer runs, and
+//! likewise backward). It only grows; whoever grows it rebases every step placed in it.
+template <class T>
+struct shared_region {
+    aligned_ptr<T> data;
+    std::size_t capacity = 0;
+};
+
 } // namespace tapeless::detail
 
 #endif

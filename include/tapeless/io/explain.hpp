@@ -106,8 +106,9 @@ std::string explain(Step const& step) {
            cell(std::to_string(read), 12) + cell(std::to_string(written), 15) + "\n";
     out += "(FLOPs: gemm 2·m·n·k, loops 1 per op per element; bytes: each buffer once per kernel)\n";
 
+    constexpr std::size_t offset_width = plan::seeded ? 14 : 10; // "shared 1024" in a repeat's block
     out += "\nbuffers (offset in elements; kernels: first written .. last read, 0 = at bind)\n";
-    out += cell("shape", 12) + cell("bytes", 12) + cell("offset", 10) + cell("kernels", 12) + "  value\n";
+    out += cell("shape", 12) + cell("bytes", 12) + cell("offset", offset_width) + cell("kernels", 12) + "  value\n";
     std::uint64_t sum = 0;
     for (std::size_t i = 0; i < plan::size; ++i) {
         bool alias = plan::alias_of[i] != detail::npos;
@@ -115,7 +116,7 @@ std::string explain(Step const& step) {
         std::uint64_t bytes = std::uint64_t(shapes[i].rows) * shapes[i].cols * sizeof(T);
         if (!alias) sum += bytes;
         out += cell(detail::extents(shapes[i].rows, shapes[i].cols), 12) + cell(alias ? "-" : std::to_string(bytes), 12) +
-               cell(std::to_string(step.workspace_offset(i)), 10) +
+               cell((step.in_shared_region(i) ? "shared " : "") + std::to_string(step.workspace_offset(i)), offset_width) +
                cell(std::to_string(plan::first_write[i] + (plan::info[i].cat != detail::category::immediate)) +
                         " .. " + detail::last_reader(plan::last_use[i]),
                     12) +
@@ -123,7 +124,8 @@ std::string explain(Step const& step) {
     }
     std::uint64_t total = std::uint64_t(step.workspace_size()) * sizeof(T);
     out += "workspace: " + std::to_string(total) + " bytes (" + std::to_string(step.workspace_size()) +
-           " elements); the buffers alone: " + std::to_string(sum) + " bytes\n";
+           " elements); the buffers alone: " + std::to_string(sum) + " bytes" +
+           (plan::seeded ? " (buffers marked shared live in one phase, in a region every layer shares)" : "") + "\n";
     out += detail::where_block(named, "");
     // Each repeat's block, once: the step every layer runs (layer 0's extents).
     if constexpr (requires { typename Step::repeat_specs; })
