@@ -181,6 +181,15 @@ BOOST_AUTO_TEST_CASE(explain_shows_the_block_once) {
     BOOST_TEST(text.find("∂loss/∂w = hᵀ·u2") != std::string::npos);
 }
 
+// Formulas print the block once, as a function of h, with the stacks' length.
+BOOST_AUTO_TEST_CASE(formulas_show_the_block_once) {
+    stacks<float> s(8, 4, 3);
+    auto loss = tl::sum(tl::repeat(residual, tl::input<"x">(s.x), tl::params<"w">(s.w), tl::params<"b">(s.b)));
+    BOOST_TEST(tl::to_string(loss) == "Σ(repeat(h ↦ h + tanh(h·w + b), x; 3 layers))");
+    BOOST_TEST(tl::to_latex(loss) ==
+               "\\sum(\\operatorname{repeat}(h \\mapsto h + \\tanh(h \\cdot w + b), x;\\ 3\\ \\text{layers}))");
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_the_layer) {
     stacks<double> s(5, 3, 3);
     auto W = tl::params<"w">(s.w);

@@ -43,6 +43,7 @@
 #include "../ops/neg.hpp"
 #include "../ops/pow.hpp"
 #include "../ops/relu.hpp"
+#include "../ops/repeat.hpp"
 #include "../ops/sigmoid.hpp"
 #include "../ops/sign.hpp"
 #include "../ops/softplus.hpp"
@@ -57,6 +58,8 @@
 #include "../ops/sum_to.hpp"
 #include "../ops/tanh.hpp"
 #include "../ops/transpose.hpp"
+#include "../expr/stack.hpp"
+#include "../graph/derive.hpp"
 #include "../graph/symbolic_shape.hpp"
 #include "../graph/topological_order.hpp"
 #include "names.hpp"
@@ -144,6 +147,16 @@ std::string number_text(T v) {
 //! after setting the leaves' `shapes` and the scalars' `values` where they are known at run time;
 //! then `ref(i)` is how node i appears inside another (its name if it has one), `own(i)` its own
 //! formula, and `definitions()` the names to list after a formula.
+namespace detail {
+template <class E, class Notation>
+std::string render_expression(E const* e);
+
+template <class N>
+inline constexpr bool is_repeat_node_v = false;
+template <class Spec, auto... A>
+inline constexpr bool is_repeat_node_v<node<op::repeat<Spec>, A...>> = true;
+} // namespace detail
+
 template <class Nodes, class Notation>
 struct formulas {
     using names = naming<Nodes>;
@@ -152,6 +165,11 @@ struct formulas {
     std::array<formula_piece, size> own_text{};
     std::array<shape, size> shapes{}; //!< leaves': set before render(); nodes': computed
     std::array<std::string, size> values{}; //!< runtime scalars' values, where known
+    std::array<std::size_t, size> layers = [] { //!< a repeat's layers, where its stacks are bound
+        std::array<std::size_t, size> a{};
+        for (auto& n : a) n = detail::npos;
+        return a;
+    }();
     //! uk of each named node, numbered in evaluation order as it renders (u1, u2, ... without gaps).
     std::array<std::size_t, size> number{};
     //! Nodes shown as exactly one of their arguments (set by render()): they take its name.
@@ -392,6 +410,13 @@ private:
             constexpr count_of of = Op::count;
             std::string what = of == count_of::size ? "size" : of == count_of::rows ? "rows" : "cols";
             return {Notation::function(what) + "(" + ref(count_source<arg_t<0, N>, of>()).text + ")", prec_atom};
+        } else if constexpr (is_repeat_node_v<N>) {
+            // The block once, as a function of h, then what it is applied to and how often.
+            std::string block = render_expression<typename Op::spec::body, Notation>(nullptr);
+            std::size_t const n = layers[at<N>];
+            return {Notation::function("repeat") + "(" + Notation::leaf("h") + Notation::maps_to + block + ", " +
+                        arg<0, N>().text + (n == npos ? std::string() : Notation::layers(n)) + ")",
+                    prec_atom};
         } else if constexpr (is_op_v<N, op::sigmoid>) {
             return {Notation::sigma() + "(" + arg<0, N>().text + ")", prec_atom};
         } else if constexpr (is_op_v<N, op::maximum> || is_op_v<N, op::minimum>) {
@@ -413,13 +438,17 @@ private:
 };
 
 namespace detail {
-// Records the leaves' runtime extents and the scalars' values, from the expression's leaf table.
+// Records the leaves' runtime extents and the scalars' values, from the expression's leaf table
+// (and a repeat's layers, from the length of its stacks).
 template <class F, class E>
 void record_bindings(E const& e, F& f) {
     using Nodes = typename F::names::nodes;
     detail::for_each_leaf(e, [&]<class L>(L const& l) {
         constexpr std::size_t i = index_of_v<L, Nodes>;
-        if constexpr (i == npos) return;
+        if constexpr (is_stack_v<L>) {
+            constexpr std::size_t holder = wrt_record<L, Nodes>();
+            if constexpr (holder != npos) f.layers[holder] = l.rows;
+        } else if constexpr (i == npos) return;
         else if constexpr (is_leaf_v<L>) {
             if (l.data != nullptr || l.source.tracked()) f.shapes[i] = {l.rows, l.cols};
         } else {

@@ -32,6 +32,8 @@ struct latex_notation {
     static constexpr char const* greater_equal = " \\geq ";
     static constexpr char const* juxtaposition = " ";
     static constexpr char const* number_times = " \\cdot ";
+    static constexpr char const* maps_to = " \\mapsto ";
+    static std::string layers(std::size_t n) { return ";\\ " + std::to_string(n) + "\\ \\text{layers}"; }
     static std::string leaf(std::string_view name) {
         std::size_t d = name.size();
         while (d > 1 && name[d - 1] >= '0' && name[d - 1] <= '9') --d;

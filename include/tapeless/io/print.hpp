@@ -31,6 +31,8 @@ struct text_notation {
     static constexpr char const* greater_equal = " ≥ ";
     static constexpr char const* juxtaposition = "";
     static constexpr char const* number_times = "·"; // 2·0.01: a product of 1x1 values
+    static constexpr char const* maps_to = " ↦ ";
+    static std::string layers(std::size_t n) { return "; " + std::to_string(n) + " layers"; }
     static std::string leaf(std::string_view name) { return std::string(name); }
     static std::string scalar(int id) { return detail::numbered("s", std::size_t(id)); }
     static formula_piece constant(long p, long q) {

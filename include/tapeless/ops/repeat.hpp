@@ -13,6 +13,7 @@ namespace tapeless::op {
 //! `eval/repeat_runner.hpp`). The result has x's shape: a block keeps its input's shape.
 template <class Spec>
 struct repeat : op_base {
+    using spec = Spec;
     static constexpr char const* name = "repeat";
     static constexpr op_kind kind = op_kind::call;
     static constexpr shape_rule shape = shape_rule::like_last;
@@ -23,6 +24,7 @@ struct repeat : op_base {
 //! block's plans, layer by layer. Reads x because layer 0's backward reads h_0.
 template <class Spec>
 struct repeat_back : op_base {
+    using spec = Spec;
     static constexpr char const* name = "repeat_back";
     static constexpr op_kind kind = op_kind::call;
     static constexpr shape_rule shape = shape_rule::like_last;
