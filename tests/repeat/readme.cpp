@@ -39,8 +39,7 @@ BOOST_AUTO_TEST_CASE(readme_repeat) {
     for (int epoch = 0; epoch < 50; ++epoch) {
         step();
         if (epoch == 0) first = step.value();
-        sgd.step(wo, step.grad(Wo));
-        for (std::size_t i = 0; i < w.size(); ++i) sgd.step(w[i], step.grad(W)[i], b[i], step.grad(B)[i]);
+        sgd.step(wo, step.grad(Wo), w, step.grad(W), b, step.grad(B)); // a stack: its vector and gradients
     }
     //! [train]
     step();

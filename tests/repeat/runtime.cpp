@@ -190,6 +190,49 @@ BOOST_AUTO_TEST_CASE(formulas_show_the_block_once) {
                "\\sum(\\operatorname{repeat}(h \\mapsto h + \\tanh(h \\cdot w + b), x;\\ 3\\ \\text{layers}))");
 }
 
+// An optimizer steps a stack as one pair (the vector and step.grad(W)): the same updates as layer
+// by layer, and Adam's state per layer, with no allocation once bound.
+BOOST_AUTO_TEST_CASE(optimizers_step_a_stack) {
+    stacks<double> s(6, 4, 3), t(6, 4, 3);
+    auto make = [](stacks<double>& m) {
+        auto Wo = tl::param<"wo">(m.wo);
+        auto W = tl::params<"w">(m.w);
+        auto B = tl::params<"b">(m.b);
+        return tl::compile(tl::mse(tl::matmul(tl::repeat(residual, tl::input<"x">(m.x), W, B), Wo), tl::input<"y">(m.y)),
+                           Wo, W, B);
+    };
+    auto a = make(s);
+    auto c = make(t);
+    auto W = tl::params<"w">(s.w);
+    auto B = tl::params<"b">(s.b);
+    auto Wt = tl::params<"w">(t.w);
+    auto Bt = tl::params<"b">(t.b);
+    tl::optim::sgd<double> whole({.lr = 0.1}), by_layer({.lr = 0.1});
+    for (int k = 0; k < 5; ++k) {
+        a();
+        c();
+        whole.step(s.w, a.grad(W), s.b, a.grad(B));
+        for (std::size_t l = 0; l < 3; ++l) by_layer.step(t.w[l], c.grad(Wt)[l], t.b[l], c.grad(Bt)[l]);
+    }
+    for (std::size_t l = 0; l < 3; ++l) BOOST_TEST(same_bits(s.w[l].view(), t.w[l].view()));
+    tl::optim::adam<double> adam({.lr = 0.01});
+    a();
+    double const first = a.value();
+    for (int k = 0; k < 30; ++k) {
+        a();
+        adam.step(s.w, a.grad(W), s.b, a.grad(B));
+    }
+    tl::test::count_allocations count;
+    a();
+    adam.step(s.w, a.grad(W), s.b, a.grad(B));
+    BOOST_TEST(count.count() == 0u);
+    BOOST_TEST(a.value() < first);
+    std::vector<tl::Tensor<double>> short_stack(2, tl::Tensor<double>(4, 4));
+    BOOST_CHECK_EXCEPTION(whole.step(short_stack, a.grad(W)), tl::shape_error, [](tl::shape_error const& e) {
+        return tl::test::message_is(e, "tapeless: optim: a stack of 2 tensors paired with 3 gradients");
+    });
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_the_layer) {
     stacks<double> s(5, 3, 3);
     auto W = tl::params<"w">(s.w);

@@ -55,16 +55,51 @@ pair_ref<T> make_pair_ref(P& p, G const& g) {
     return {p.data(), g.data(), {p.rows(), p.cols()}, {g.rows(), g.cols()}};
 }
 
-//! `step(p0, g0, p1, g1, ...)` arguments as an array of pairs (on the stack: no allocation).
+// A stack of parameters: a std::vector of tensors, paired with its gradients layer by layer
+// (`step.grad(W)` of a `repeat`'s stack, or any vector of gradients).
+template <class P>
+inline constexpr bool is_tensor_vector = false;
+template <class X, class A>
+inline constexpr bool is_tensor_vector<std::vector<X, A>> = true;
+
+template <class T, class P, class G>
+void append_pairs(pair_ref<T>*& out, P& p, G const& g) {
+    if constexpr (is_tensor_vector<std::remove_cvref_t<P>>) {
+        if (g.size() != p.size())
+            throw shape_error("tapeless: optim: a stack of " + std::to_string(p.size()) + " tensors paired with " +
+                              std::to_string(g.size()) + " gradients");
+        for (std::size_t i = 0; i < p.size(); ++i) *out++ = make_pair_ref<T>(p[i], g[i]);
+    } else {
+        *out++ = make_pair_ref<T>(p, g);
+    }
+}
+
+//! `step(p0, g0, p1, g1, ...)` arguments as pairs: an array on the stack, or, where a pair is a
+//! stack of tensors (`w, step.grad(W)`: one pair per layer, as many as the vector holds now), a
+//! span over a buffer of this thread that only grows -- no allocation once it is large enough.
 template <class T, class... Args>
 auto gather(Args&... args) {
     static_assert(sizeof...(Args) > 0 && sizeof...(Args) % 2 == 0,
                   "tapeless: optim: step takes (parameter, gradient) pairs");
     auto refs = std::tie(args...);
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-        return std::array<pair_ref<T>, sizeof...(I)>{
-            make_pair_ref<T>(std::get<2 * I>(refs), std::get<2 * I + 1>(refs))...};
-    }(std::make_index_sequence<sizeof...(Args) / 2>{});
+    if constexpr (!(is_tensor_vector<std::remove_cvref_t<Args>> || ...)) {
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return std::array<pair_ref<T>, sizeof...(I)>{
+                make_pair_ref<T>(std::get<2 * I>(refs), std::get<2 * I + 1>(refs))...};
+        }(std::make_index_sequence<sizeof...(Args) / 2>{});
+    } else {
+        thread_local std::vector<pair_ref<T>> buffer;
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            std::size_t const n = (std::size_t{0} + ... + [](auto const& p) -> std::size_t {
+                if constexpr (is_tensor_vector<std::remove_cvref_t<decltype(p)>>) return p.size();
+                else return 1;
+            }(std::get<2 * I>(refs)));
+            if (buffer.size() < n) buffer.resize(n);
+            pair_ref<T>* out = buffer.data();
+            (append_pairs<T>(out, std::get<2 * I>(refs), std::get<2 * I + 1>(refs)), ...);
+            return std::span<pair_ref<T> const>(buffer.data(), n);
+        }(std::make_index_sequence<sizeof...(Args) / 2>{});
+    }
 }
 
 //! Throws `shape_error` naming the optimizer and both shapes if a gradient does not fit its
