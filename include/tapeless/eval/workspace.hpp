@@ -4,6 +4,7 @@
 #define TAPELESS_EVAL_WORKSPACE_HPP
 
 #include "../config.hpp"
+#include "../tensor/storage.hpp"
 
 #include <array>
 #include <cstddef>
