@@ -5,7 +5,7 @@
 #                    docs tests, then the API reference (tapeless.docs)
 #   3. build-cblas/  g++, CBLAS backend: the GEMM-heavy folders again (tests/eval, tests/models)
 #   4. build-tsan/   g++ -fsanitize=thread: the thread pool, executors and concurrent steps
-#                    (tests/eval/threads.cpp, tests/eval/concurrent.cpp)
+#                    (tests/eval/threads/threads.cpp, tests/eval/threads/concurrent.cpp)
 #   5. build-clang/  clang++ -fsanitize=address,undefined (-O0): the header self-containment test,
 #                    every unit test but the soak, the random-graph checks and the compile-fail cases
 # Environment: TAPELESS_WERROR=ON|OFF (default OFF; .ci/run sets ON), TAPELESS_JOBS (default: nproc),
@@ -60,15 +60,16 @@ if (( ${#gemm_folders[@]} )); then
     run ctest --test-dir build-cblas --output-on-failure -j "$jobs" --no-tests=error -R "$gemm_regex"
 fi
 
-# The pool and executors under ThreadSanitizer. Only the threading suite: OpenBLAS's own threads
-# are not instrumented, so the CBLAS comparisons elsewhere in tests/eval report its internals.
+# The pool and executors under ThreadSanitizer. Only the threading suites (their own executable, so
+# this stage compiles nothing else): OpenBLAS's own threads are not instrumented, so the CBLAS
+# comparisons elsewhere in tests/eval report its internals.
 step "configure build-tsan/ (g++ -fsanitize=thread)"
 run cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++ \
     -DCMAKE_CXX_FLAGS="-fsanitize=thread -O1" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
     -DTAPELESS_GEMM_BACKEND=portable -DTAPELESS_BUILD_EXAMPLES=OFF -DTAPELESS_WERROR="$werror"
-step "build and run tapeless.test.eval's threading suites under ThreadSanitizer"
-run cmake --build build-tsan -j "$jobs" --target tapeless.test.eval
-run env TSAN_OPTIONS="halt_on_error=1" OPENBLAS_NUM_THREADS=1 build-tsan/tests/tapeless.test.eval --run_test=eval_threads,eval_concurrent
+step "build and run tapeless.test.eval.threads under ThreadSanitizer"
+run cmake --build build-tsan -j "$jobs" --target tapeless.test.eval.threads
+run env TSAN_OPTIONS="halt_on_error=1" OPENBLAS_NUM_THREADS=1 build-tsan/tests/tapeless.test.eval.threads
 
 # clang++, once, with AddressSanitizer and UndefinedBehaviorSanitizer: the header check, every unit
 # test, the generated random-graph gradient checks and the compile-fail cases, stopping at the first

@@ -13,6 +13,13 @@
 //! otherwise the portable kernels in `linalg/backend/portable.hpp` are used.
 // #define TAPELESS_GEMM_BACKEND_CBLAS
 
+//! Compile the portable GEMM once per program instead of once per translation unit: where this is
+//! defined, its float and double kernels are declared `extern template`, and exactly one .cpp of
+//! the program, built with the same flags, includes `<tapeless/linalg/gemm_instances.hpp>`. Each
+//! translation unit that multiplies matrices then compiles about 2 s faster per element type at -O2
+//! (g++ 12 and clang 14, `benchmarks/RESULTS.md`); the code run is the same.
+// #define TAPELESS_SEPARATE_GEMM
+
 #if defined(__GNUC__) || defined(__clang__)
 #define TAPELESS_RESTRICT __restrict__
 #define TAPELESS_ALWAYS_INLINE inline __attribute__((always_inline))

@@ -653,6 +653,21 @@ void gemm_prepacked_b(bool ta, std::size_t m, std::size_t n, std::size_t k, T al
                               ldc, packed);
 }
 
+//! The portable GEMM's entry points for element type T, as explicit instantiations: `extern` (with
+//! TAPELESS_SEPARATE_GEMM, see config.hpp) declares them, empty defines them
+//! (`<tapeless/linalg/gemm_instances.hpp>`). One list, so the two cannot drift apart.
+#define TAPELESS_PORTABLE_GEMM_INSTANCES(extern_, T)                                                               \
+    extern_ template void gemm<T>(bool, bool, std::size_t, std::size_t, std::size_t, T, T const*, std::size_t,   \
+                                  T const*, std::size_t, T, T*, std::size_t);                                    \
+    extern_ template void pack_narrow_b<T>(bool, std::size_t, std::size_t, T const*, std::size_t, T*);           \
+    extern_ template void gemm_prepacked_b<T>(bool, std::size_t, std::size_t, std::size_t, T, T const*,          \
+                                              std::size_t, T const*, T*, std::size_t);
+
+#ifdef TAPELESS_SEPARATE_GEMM
+TAPELESS_PORTABLE_GEMM_INSTANCES(extern, float)
+TAPELESS_PORTABLE_GEMM_INSTANCES(extern, double)
+#endif
+
 } // namespace tapeless::backend::portable
 
 #endif

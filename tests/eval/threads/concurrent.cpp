@@ -1,5 +1,5 @@
 // Steps and training loops on several user threads at once: what may be shared between threads
-// and what each thread must own (README, "Threads: what may be shared"). tests/eval/threads.cpp
+// and what each thread must own (README, "Threads: what may be shared"). tests/eval/threads/threads.cpp
 // checks thread counts within one step; here several steps run at the same time, and each must
 // compute exactly the bits it computes alone.
 #include "support/seed.hpp"
