@@ -9,8 +9,8 @@
 #include "../exec/partition.hpp"
 #include "../plan/specs.hpp"
 #include "bound_state.hpp"
+#include "loop_setup.hpp"
 
-#include <array>
 #include <cstddef>
 #include <utility>
 
@@ -21,107 +21,48 @@
 
 namespace tapeless::detail {
 
-// Loop variants: `flat` runs the domain as one contiguous run (every operand full-sized);
-// `unit` keeps rows but every operand is contiguous along them; `general` also broadcasts
-// columns. Chosen once at bind time; the loops themselves carry no per-element branches.
-// A member reduced into a smaller buffer (sum_to, sum_cols, ...) always starts from its identity
-// and accumulates, even where its buffer turns out as large as the domain at run time (then the
-// reduction is a copy): one loop per variant instead of one per subset of such members (a
-// kernel with three of them compiled eight times over).
-enum loop_variant : unsigned { flat = 0, unit = 1, general = 2 };
-
-// Strides that read an r x c buffer broadcast over the domain.
-constexpr void broadcast_strides(shape b, shape d, std::size_t& rs, std::size_t& cs) {
-    rs = b.rows == d.rows ? b.cols : 0;
-    cs = b.cols == d.cols ? 1 : 0;
-}
-
 template <class T, auto S, class Ops>
 struct loop_kernel {
     static constexpr std::size_t nc = std::size(S.closure);
     static constexpr std::size_t nm = std::size(S.members);
     static constexpr shape static_domain = S.static_domain;
-    static constexpr loop_refs at{nc, nm};
     template <std::size_t I>
     using op = at_t<I, Ops>;
 
-    struct frame {
-        std::array<T const*, nc> base{};
-        std::array<std::size_t, nc> rs{}, cs{};
-        std::array<T, nc> immv{};
-        std::array<T*, nm> out{};
-        std::array<std::size_t, nm> ors{}, ocs{};
-        std::array<bool, nm> store{};
-        std::array<T, nm> acc{};
+    // What the shared set-up code (`loop_setup.hpp`) needs of the ops: each reduction's starting
+    // value and combining function (stored members: zero and none). Constants, not functions.
+    template <std::size_t M>
+    static constexpr T identity_v = [] {
+        if constexpr (S.members[M].elementwise) return T{};
+        else return op<S.members[M].op>::template identity<T>();
+    }();
+    template <std::size_t M>
+    static constexpr auto combiner_v = [] {
+        if constexpr (S.members[M].elementwise) return static_cast<T (*)(T, T)>(nullptr);
+        else return &combine_with<op<S.members[M].op>, T>;
+    }();
+    struct reductions {
+        T identity[nm];
+        T (*combine[nm])(T, T);
     };
+    static constexpr reductions red = []<std::size_t... M>(std::index_sequence<M...>) {
+        return reductions{{identity_v<M>...}, {combiner_v<M>...}};
+    }(std::make_index_sequence<nm>{});
+    static constexpr loop_desc<T> desc{S.closure, nc, S.members, nm, S.static_domain, red.identity, red.combine};
 
-    static shape domain(node_refs<T> const& r) {
-        if constexpr (static_domain.is_static()) return static_domain;
-        else return r.shapes[at.domain];
-    }
+    //! Per closure entry its base, strides and immediate; per member its output, strides, whether
+    //! it is stored whole, and its accumulator. Filled by `loop_begin`.
+    struct frame {
+        T const* base[nc];
+        std::size_t rs[nc], cs[nc];
+        T immv[nc];
+        T* out[nm];
+        std::size_t ors[nm], ocs[nm];
+        bool store[nm];
+        T acc[nm];
 
-    template <std::size_t C>
-    static void prepare_entry(node_refs<T> const& r, shape d, frame& f) {
-        constexpr entry_spec e = S.closure[C];
-        constexpr std::size_t k = at.node(C);
-        if constexpr (e.role == entry_role::load) {
-            f.base[C] = r.ptrs[k];
-            broadcast_strides(r.shapes[k], d, f.rs[C], f.cs[C]);
-        } else if constexpr (e.role == entry_role::load_transposed) {
-            // y_ij = x_ji: x's row stride moves with j, its unit stride with i.
-            shape const y = r.shapes[at.shape_node(C)];
-            f.base[C] = r.ptrs[k];
-            f.rs[C] = y.rows == d.rows ? 1 : 0;
-            f.cs[C] = y.cols == d.cols ? r.shapes[k].cols : 0;
-        } else if constexpr (e.role == entry_role::unit_load) {
-            f.immv[C] = r.ptrs[k][0];
-        } else if constexpr (e.role == entry_role::immediate) {
-            f.immv[C] = r.imms[k];
-        } else if constexpr (e.indexes_columns) {
-            broadcast_strides(r.shapes[k], d, f.rs[C], f.cs[C]);
-        }
-    }
-
-    static frame prepare(node_refs<T> const& r, shape d) {
-        frame f;
-        [&]<std::size_t... C>(std::index_sequence<C...>) { (prepare_entry<C>(r, d, f), ...); }(
-            std::make_index_sequence<nc>{});
-        for (std::size_t m = 0; m < nm; ++m) {
-            std::size_t i = at.member(m);
-            f.out[m] = r.ptrs[i];
-            broadcast_strides(r.shapes[i], d, f.ors[m], f.ocs[m]);
-            f.store[m] = r.shapes[i] == d;
-        }
-        return f;
-    }
-
-    //! Picks the variant for the bound shapes: see `loop_variant`.
-    static unsigned choose(node_refs<T> const& r) {
-        shape d = domain(r);
-        frame f = prepare(r, d);
-        bool full = true, contiguous = true;
-        for (std::size_t c = 0; c < nc; ++c) {
-            entry_role r = S.closure[c].role;
-            if (S.closure[c].one_per_row) {
-                full = false; // read at i, not at the flat index
-            } else if (r == entry_role::load || r == entry_role::load_transposed) {
-                full = full && f.rs[c] == d.cols && f.cs[c] == 1;
-                contiguous = contiguous && f.cs[c] == 1;
-            }
-            if (S.closure[c].indexes_columns) full = false; // needs the true j
-        }
-        for (std::size_t m = 0; m < nm; ++m) {
-            member_spec const& ms = S.members[m];
-            if (ms.is_sum) continue;
-            if (ms.per_row) {
-                full = false; // stored once per row
-                continue;
-            }
-            full = full && f.store[m];
-            contiguous = contiguous && f.ocs[m] == 1;
-        }
-        return full ? flat : contiguous ? unit : general;
-    }
+        frame_ref<T> ref() { return {base, rs, cs, immv, out, ors, ocs, store, acc}; }
+    };
 
     template <std::size_t C, bool Unit>
     TAPELESS_ALWAYS_INLINE static T entry(T const* v, frame const& f, std::size_t i, std::size_t j) {
@@ -166,12 +107,6 @@ struct loop_kernel {
             std::make_index_sequence<nm>{});
     }
 
-    template <std::size_t M>
-    static constexpr T row_start() {
-        if constexpr (S.members[M].per_row) return op<S.members[M].op>::template identity<T>();
-        else return T{};
-    }
-
     static constexpr bool any_per_row = [] {
         for (std::size_t m = 0; m < nm; ++m)
             if (S.members[m].per_row) return true;
@@ -188,14 +123,13 @@ struct loop_kernel {
         for (std::size_t i = 0; i < rows; ++i) {
             T row[nm];
             if constexpr (any_per_row)
-                [&]<std::size_t... M>(std::index_sequence<M...>) { ((row[M] = row_start<M>()), ...); }(
-                    std::make_index_sequence<nm>{});
+                for (std::size_t m = 0; m < nm; ++m) row[m] = S.members[m].per_row ? red.identity[m] : T{};
             for (std::size_t j = 0; j < cols; ++j) body<Unit>(f, row, i, j);
             if constexpr (any_per_row)
                 for (std::size_t m = 0; m < nm; ++m)
                     if (S.members[m].per_row) f.out[m][i * f.ors[m]] = row[m];
         }
-        shared.acc = f.acc;
+        for (std::size_t m = 0; m < nm; ++m) shared.acc[m] = f.acc[m];
     }
 
     // Static bounds where the whole domain runs as one block (tiny steps unroll); else `rows`.
@@ -217,116 +151,27 @@ struct loop_kernel {
         }
     }
 
-    // Reductions start from their identity: in a register (to 1 x 1) or in the output buffer.
-    template <std::size_t M>
-    static void start_reduction(node_refs<T> const& r, frame& f) {
-        constexpr member_spec ms = S.members[M];
-        if constexpr (!ms.elementwise && !ms.per_row) {
-            constexpr T id = op<ms.op>::template identity<T>();
-            if constexpr (ms.is_sum) f.acc[M] = id;
-            else
-                for (std::size_t e = 0, n = r.shapes[at.member(M)].size(); e < n; ++e) f.out[M][e] = id;
-        }
-    }
-
     static void run(node_refs<T> const& r, unsigned variant) {
-        shape d = domain(r);
-        frame f = prepare(r, d);
-        [&]<std::size_t... M>(std::index_sequence<M...>) { (start_reduction<M>(r, f), ...); }(
-            std::make_index_sequence<nm>{});
-        dispatch<true>(f, d.rows, d.cols, variant);
-        for (std::size_t m = 0; m < nm; ++m)
-            if (S.members[m].is_sum) f.out[m][0] = f.acc[m];
-    }
-
-    // A member reduced across rows (to 1 x c or 1 x 1): split loops give each block a partial of
-    // its own, combined in block order by `finish`.
-    static bool across_rows(node_refs<T> const& r, shape d, std::size_t m) {
-        return S.members[m].is_sum || (!S.members[m].elementwise && r.shapes[at.member(m)].rows != d.rows);
-    }
-
-    //! Blocks of whole rows, fixed by the domain's shape.
-    static exec::partition split(node_refs<T> const& r) {
-        shape d = domain(r);
-        exec::partition p = exec::split_extent(double(d.size()) * double(nc + nm), d.rows, 1, exec::min_block_work, 32);
-        for (std::size_t m = 0; m < nm; ++m)
-            if (across_rows(r, d, m)) p.stride += r.shapes[at.member(m)].size();
-        // Whole cache lines per block, so no two threads write one line.
-        constexpr std::size_t line = TAPELESS_CONFIG_ALIGNMENT / sizeof(T);
-        p.stride = (p.stride + line - 1) / line * line;
-        return p;
+        frame f{};
+        shape const w = loop_begin<T>(desc, r, f.ref(), nullptr, 0, nullptr);
+        dispatch<true>(f, w.rows, w.cols, variant);
+        loop_end(desc, f.ref());
     }
 
     //! Rows [b * p.extent, ...) of the domain; reductions across rows go to block b's partials.
     static void run_block(node_refs<T> const& r, unsigned variant, exec::partition const& p, std::size_t b,
                           T* scratch) {
-        shape d = domain(r);
-        std::size_t const i0 = b * p.extent, rows = d.rows - i0 < p.extent ? d.rows - i0 : p.extent;
-        frame f = prepare(r, d);
-        for (std::size_t c = 0; c < nc; ++c) // entries that load nothing (column indices) have no base
-            if (f.base[c]) f.base[c] += i0 * f.rs[c];
-        T* partial = scratch + p.scratch + b * p.stride;
-        for (std::size_t m = 0; m < nm; ++m) {
-            if (across_rows(r, d, m)) {
-                f.out[m] = partial;
-                partial += r.shapes[at.member(m)].size();
-            } else {
-                f.out[m] += i0 * f.ors[m];
-            }
-        }
-        start_block_reductions(r, d, f, rows);
-        dispatch<false>(f, rows, d.cols, variant);
-        for (std::size_t m = 0; m < nm; ++m)
-            if (S.members[m].is_sum) f.out[m][0] = f.acc[m];
+        frame f{};
+        shape const w = loop_begin(desc, r, f.ref(), &p, b, scratch);
+        dispatch<false>(f, w.rows, w.cols, variant);
+        loop_end(desc, f.ref());
     }
 
+    static unsigned choose(node_refs<T> const& r) { return loop_choose(desc, r); }
+    static exec::partition split(node_refs<T> const& r) { return loop_split(desc, r); }
     static void prepare(node_refs<T> const&, unsigned, exec::partition const&, T*) {}
-
-    //! Combines the blocks' partials, in block order, into the reduced outputs.
     static void finish(node_refs<T> const& r, exec::partition const& p, T const* scratch) {
-        shape d = domain(r);
-        T const* partial = scratch + p.scratch;
-        [&]<std::size_t... M>(std::index_sequence<M...>) {
-            ([&] {
-                if (!across_rows(r, d, M)) return;
-                combine_partials<M>(r, p, partial);
-                partial += r.shapes[at.member(M)].size();
-            }(), ...);
-        }(std::make_index_sequence<nm>{});
-    }
-
-private:
-    template <std::size_t M>
-    static void combine_partials(node_refs<T> const& r, exec::partition const& p, T const* first) {
-        constexpr member_spec ms = S.members[M];
-        if constexpr (!ms.elementwise) {
-            T* out = r.ptrs[at.member(M)];
-            std::size_t const n = r.shapes[at.member(M)].size();
-            for (std::size_t e = 0; e < n; ++e) out[e] = first[e];
-            for (std::size_t b = 1; b < p.blocks; ++b)
-                for (std::size_t e = 0; e < n; ++e) out[e] = op<ms.op>::combine(out[e], first[b * p.stride + e]);
-        }
-    }
-
-    // As `start_reduction`, for one block: partials whole, row-local outputs over the block's rows.
-    static void start_block_reductions(node_refs<T> const& r, shape d, frame& f, std::size_t rows) {
-        [&]<std::size_t... M>(std::index_sequence<M...>) {
-            (
-                [&] {
-                    constexpr member_spec ms = S.members[M];
-                    if constexpr (!ms.elementwise && !ms.per_row) {
-                        constexpr T id = op<ms.op>::template identity<T>();
-                        if constexpr (ms.is_sum) {
-                            f.acc[M] = id;
-                        } else {
-                            bool across = across_rows(r, d, M);
-                            std::size_t n = across ? r.shapes[at.member(M)].size() : rows * r.shapes[at.member(M)].cols;
-                            for (std::size_t e = 0; e < n; ++e) f.out[M][e] = id;
-                        }
-                    }
-                }(),
-                ...);
-        }(std::make_index_sequence<nm>{});
+        loop_finish(desc, r, p, scratch);
     }
 };
 
