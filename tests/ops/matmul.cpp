@@ -21,6 +21,17 @@ BOOST_AUTO_TEST_CASE(matmul_every_transpose) {
         [&](auto A, auto B) { return tl::sum(tl::matmul(tl::transpose(A), tl::transpose(B)) * R); }, 1e-7, at, bt);
 }
 
+// (A·B)ᵀ is rebuilt as Bᵀ·Aᵀ from the product's leaf table: each factor takes only its own leaves
+// and numbers (a factor without all of the product's leaves did not compile).
+BOOST_AUTO_TEST_CASE(transposed_product_of_different_leaves) {
+    auto a = rnd(6, 5, 13), b = rnd(5, 5, 14, 0.5, 2.0), r = rnd(5, 6, 15);
+    auto R = tl::input<"r">(r);
+    check_gradients([&](auto A, auto B) { return tl::sum(tl::transpose(tl::matmul(tl::exp(A), tl::pow(B, 1.5))) * R); },
+                    1e-7, a, b);
+    check_gradients(
+        [&](auto A, auto B) { return tl::sum(tl::transpose(tl::matmul(A * 0.5, tl::softmax(B * 1.5))) * R); }, 1e-7, a, b);
+}
+
 BOOST_AUTO_TEST_CASE(matmul_values) {
     tl::Tensor<double> a{{1, 2}, {3, 4}, {5, 6}}, b{{1, 0, 2}, {0, 1, 3}};
     auto c = tl::eval(tl::matmul(tl::input<"a">(a), tl::input<"b">(b)));

@@ -229,6 +229,9 @@ constexpr auto plan_merge() {
     for (std::size_t k = 0; k < sizeof...(ArgLists); ++k)
         for (std::size_t j = 0; j < args[k].size; ++j) {
             std::size_t const i = list.find(args[k].ids[j]);
+            // Absent where List is one argument's table taken from its node's (`rebuild`): the
+            // node's other arguments' leaves are not that argument's.
+            if (i == npos) continue;
             if (p.from[i].arg == npos) p.from[i] = {k, j};
             else if (leaf_flags<List>[i]) p.again[p.repeats++] = {i, {k, j}};
         }
