@@ -358,19 +358,25 @@ private:
         return detail::layer_gradients<runner_t<S>, W>(&std::get<runner_t<S>>(*runners_));
     }
 
-    // The record of op Op, npos if none; a `repeat` is used once (its stacks are its own).
+    // The live record of op Op, npos if none; a `repeat` runs once (its stacks are its own). A
+    // dead copy (a subexpression holding a number, renumbered where an op such as `mean` reads
+    // it again for its extents only) is never run.
     template <class Op>
     static constexpr std::size_t record_of_op = [] {
         constexpr std::size_t op = detail::index_of_v<Op, typename plan::ops>;
         std::size_t at = detail::npos, count = 0;
         for (std::size_t i = 0; i < plan::size; ++i) {
             detail::record const& r = derivation::graph.rec[i];
-            if (op != detail::npos && r.kind == detail::record_kind::node && r.op == op) {
+            if (op != detail::npos && plan::a.live[i] && r.kind == detail::record_kind::node && r.op == op) {
                 at = i;
                 ++count;
             }
         }
-        if (count > 1) throw "tapeless: repeat: stacks are used by two repeats (on different inputs); give each repeat stacks of its own";
+        if (count > 1)
+            throw "tapeless: repeat: this repeat runs twice: its stacks are used by two repeats, or a number "
+                  "written in its input is renumbered where the loss reads that input twice (cross_entropy, "
+                  "softmax, ...); give each repeat stacks of its own, and name such a number "
+                  "(tl::input<\"c\">(0.5))";
         return at;
     }();
 

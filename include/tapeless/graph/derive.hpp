@@ -145,7 +145,16 @@ constexpr swept<G, W + 1> sweep(std::array<record, N> const& fwd, std::array<std
             continue;
         }
         if (held[w]) {
-            s.grad[w + 1] = s.out[w + 1] = rules[fwd[wrt[w]].op](g, wrt[w], adj[wrt[w]], 0);
+            // The op's record the loss reads: a subexpression holding a number is copied where an
+            // op reads it again (renumbered), and a copy read for its extents only (`mean`'s
+            // count) has a zero adjoint. Its rule's record also yields the stack's gradient.
+            std::size_t at = wrt[w];
+            for (std::size_t i = 0; i < N; ++i)
+                if (fwd[i].kind == record_kind::node && fwd[i].op == fwd[wrt[w]].op && !g.is_zero(adj[i])) {
+                    at = i;
+                    break;
+                }
+            s.grad[w + 1] = s.out[w + 1] = rules[fwd[at].op](g, at, adj[at], 0);
             continue;
         }
         s.grad[w + 1] = g.full(reaches[wrt[w]] ? adj[wrt[w]] : g.zero(), wrt[w]);
