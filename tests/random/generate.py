@@ -3,11 +3,11 @@
 
 Every graph is a random expression DAG over tapeless's op vocabulary (elementwise, broadcasting
 binary ops with numbers mixed in, matmul, transpose, lin, reductions, the softmax family and the
-losses), of depth 1 to 8, with shared subexpressions, built from leaves of static
+losses), of depth 1 to 10, with shared subexpressions, built from leaves of static
 (tl::Tensor<double, R, C>) and runtime (tl::Tensor<double>) extents. Each becomes one Boost.Test
 case: a generic lambda writing the graph once, and one call of
-tapeless::test::random_graphs::check (tests/random/support.hpp), which compares tl::eval with the
-tape's forward value, and value_and_grad's gradients with central differences and with the tape.
+tapeless::test::random_graphs::check (tests/random/support.hpp), which compares the compiled step's
+value with the tape's forward value, and its gradients with central differences and with the tape.
 
 The generator evaluates every graph itself (it reimplements std::mt19937_64 and the uniform fill of
 tests/support/random.hpp, so the leaf values are the C++ ones bit for bit) and only keeps graphs
@@ -26,14 +26,22 @@ import random
 import sys
 
 DEFAULT_SEED = 20240611
-DEFAULT_GRAPHS = 216
-DEFAULT_FILES = 22
+DEFAULT_GRAPHS = 360
+DEFAULT_REPEATS = 40
+DEFAULT_FILES = 40
 
 KINK_MARGIN = 5e-3  # |argument - kink| at least this, so x +- a finite-difference step stays on one side
 POSITIVE = 0.1  # arguments of log, sqrt, fractional or negative powers and denominators at least this
 MAGNITUDE = 20.0  # every intermediate value at most this in absolute value
 MAX_LEAVES = 7
-INCLUDE_KNOWN_BUGS = False  # --include-known-bugs: keep graphs that hit the bug in hits_known_bug
+MAX_DEPTH = 10  # graphs of every depth 1 to MAX_DEPTH, equally many
+# The library copies a subexpression that holds a number each time an op reads it (the number is
+# renumbered per read; composite ops read their argument several times), so nested reads grow the
+# expression's type exponentially. Graphs whose tree, unfolded with these reads, exceeds this many
+# nodes pass the compilers' template depth (one of the 360 did: 2,878 nodes; the next is 1,499).
+MAX_UNFOLDED = 2000
+READS = {'cross_entropy': 4, 'softmax': 3, 'log_softmax': 3, 'binary_cross_entropy_with_logits': 3, 'mean': 2,
+         'mean_rows': 2, 'mean_cols': 2, 'mse': 2, 'max': 2, 'min': 2, 'clamp': 2}
 
 # ---------------------------------------------------------------------------------------------
 # std::mt19937_64 and tests/support/random.hpp's fill_uniform, bit for bit.
@@ -608,20 +616,6 @@ def well_conditioned(root, params):
     return True
 
 
-def hits_known_bug(order):
-    """Library bugs found by this generator, both segfaults in value_and_grad where an adjoint folds
-    to the constant 1 that is then read through a null pointer:
-    (1) a matmul whose product is 1 x 1 at compile time: tl::sum(tl::matmul(A, B)) with A a
-        Tensor<double, 1, 2> and B a Tensor<double, 2, 1> (the GEMM reads the constant's buffer);
-    (2) a loss that is a param leaf itself: value_and_grad(tl::transpose(A), A) with A a
-        Tensor<double, 1, 1> (the transpose folds away)."""
-    root = order[-1]
-    while root.op == 'transpose':  # the library folds the transpose of a 1 x 1 away
-        root = root.args[0]
-    return root.op == 'leaf' or any(
-        n.op in ('matmul', 'lin') and (n.args[0].static_shape[0], n.args[1].static_shape[1]) == (1, 1) for n in order)
-
-
 # ---------------------------------------------------------------------------------------------
 # Emission.
 
@@ -684,8 +678,19 @@ class Graph:
     pass
 
 
+def unfolded_size(root):
+    """Nodes of the graph as a tree, each argument counted once per read of its op (READS)."""
+    memo = {}
+
+    def size(n):
+        if id(n) not in memo:
+            memo[id(n)] = 1 + sum(size(a) * READS.get(n.op, 1) for a in n.args)
+        return memo[id(n)]
+    return size(root)
+
+
 def make_graph(index, seed, op_counts):
-    depth = 1 + index % 8
+    depth = 1 + index % MAX_DEPTH
     for attempt in range(200):
         rng = random.Random(f'{seed}/{index}/{attempt}')
         seed_base = (seed * 1000003 + index * 1009 + attempt * 101) % (1 << 40) * 16
@@ -700,7 +705,7 @@ def make_graph(index, seed, op_counts):
             continue
         if depth >= 3 and not shared and rng.random() < 0.9:
             continue  # most deeper graphs share a subexpression
-        if not INCLUDE_KNOWN_BUGS and hits_known_bug(order):
+        if unfolded_size(root) > MAX_UNFOLDED:
             continue
         if not well_conditioned(root, params):
             continue
@@ -776,7 +781,7 @@ def emit_graph(g):
         else:
             t = f'rg::uniform({r}, {c}, {L.seed}, {num(L.lo)}, {num(L.hi)})'
         out.append(f'    auto t{i} = {t};')
-    params = ', '.join(['auto o'] + [f'auto const& {names[id(n)]}' for n in tensors])
+    params = ', '.join(['[[maybe_unused]] auto o'] + [f'auto const& {names[id(n)]}' for n in tensors])
     out.append(f'    rg::check<{len(g.params)}>([]({params}) {{')
     for line in lines:
         out.append(f'        {line}')
@@ -785,7 +790,146 @@ def emit_graph(g):
     return '\n'.join(out)
 
 
-def coverage_table(graphs):
+
+# ---------------------------------------------------------------------------------------------
+# Graphs with `repeat`: a block from BLOCKS run over stacks of 0 to 4 layers, inside a loss. Every
+# block is smooth (no kinks), so these need no conditioning pass; weights are small.
+
+BLOCKS = [  # (the stacks the block takes, each 'w' (d x d) or 'b' (1 x d), and its body)
+    ('wb', 'h + v.tanh(v.lin(h, w, b))'),
+    ('wb', 'v.sigmoid(v.matmul(h, w)) * h + b'),
+    ('wb', 'v.softplus(v.matmul(h, w) + b) - 0.5 * h'),
+    ('wb', 'h + v.tanh(v.matmul(h, w)) * b'),
+    ('wb', 'v.tanh(h * b + v.matmul(v.square(h), w))'),
+    ('wb', 'h - v.mean_rows(h) + v.sigmoid(v.lin(h, w, b))'),
+    ('w', 'h + v.tanh(v.matmul(h, w))'),
+    ('w', 'h + v.matmul(v.tanh(h), v.transpose(w))'),
+    ('b', '0.9 * v.tanh(h + b)'),
+    ('wbu', 'h + v.matmul(v.tanh(v.lin(h, w, b)), u)'),
+]
+REPEAT_LOSSES = [  # of the repeat's result R (n x d); V: a d x c param, Y: labels, T: an n x d input
+    'o.sum(o.square(R))',
+    'o.mean(o.softplus(R))',
+    'o.cross_entropy(o.matmul(R, V), Y)',
+    'o.mse(R, T)',
+    'o.l2(R) + o.sum(R)',
+]
+
+
+class RepeatGraph:
+    pass
+
+
+def make_repeat_graph(index, seed):
+    rng = random.Random(f'{seed}/repeat/{index}')
+    base = (seed * 1000003 + index * 7919) % (1 << 40) * 16 + (1 << 44)
+    n, d = rng.choice([1, 2, 3, 5]), rng.choice([1, 2, 3, 4])
+    mode = rng.choice(['static', 'dynamic', 'mixed'])
+    inner_static = mode == 'static' or (mode == 'mixed' and rng.random() < 0.5)
+    outer_static = mode == 'static' or (mode == 'mixed' and not inner_static)
+    g = RepeatGraph()
+    g.index, g.mode, g.n, g.d = index, mode, n, d
+    g.leaves = []  # (kind, name, C++ initialiser); params first
+
+    def leaf(kind, init):
+        g.leaves.append((kind, init))
+        return len(g.leaves) - 1
+
+    def tensor(rows, cols, static, lo, hi):
+        s = base + 64 * len(g.leaves)
+        if static:
+            return f'rg::uniform<{rows}, {cols}>({s}, {num(lo)}, {num(hi)})'
+        return f'rg::uniform({rows}, {cols}, {s}, {num(lo)}, {num(hi)})'
+
+    def stack(layers, rows, cols, static, lo, hi):
+        s = base + 64 * len(g.leaves)
+        if static:
+            return f'rg::uniform_stack<{rows}, {cols}>({layers}, {s}, {num(lo)}, {num(hi)})'
+        return f'rg::uniform_stack({layers}, {rows}, {cols}, {s}, {num(lo)}, {num(hi)})'
+
+    repeats = 2 if rng.random() < 0.2 else 1
+    g.blocks, g.layers, g.stacks = [], [], []
+    for _ in range(repeats):
+        b = rng.randrange(len(BLOCKS))
+        layers = rng.choice([0, 1, 2, 2, 3, 3, 4])
+        g.blocks.append(b)
+        g.layers.append(layers)
+        ids = []
+        for kind in BLOCKS[b][0]:
+            rows = 1 if kind == 'b' else d
+            ids.append(leaf('param', stack(layers, rows, d, inner_static, -0.6, 0.6)))
+        g.stacks.append(ids)
+    x_param = rng.random() < 0.6
+    losses = [rng.randrange(len(REPEAT_LOSSES)) for _ in range(repeats)]
+    # A number in the input is renumbered where the loss reads the repeat twice (cross_entropy, or
+    # l2 + sum), and the repeat would run twice (a compile error that says so): only under losses
+    # that read it once (mean's second read is for its count only).
+    once = all(REPEAT_LOSSES[li].count('R') == 1 and 'cross_entropy' not in REPEAT_LOSSES[li] for li in losses)
+    pre = rng.choice(['X', 'X', 'o.tanh(X)'] + ['0.5 * X'] * once)
+    g.losses = losses
+    needs = set()
+    for li in losses:
+        for ch in 'VYT':
+            if ch in REPEAT_LOSSES[li]:
+                needs.add(ch)
+    classes = rng.choice([2, 3])
+    x = leaf('param', tensor(n, d, inner_static, -1.0, 1.0)) if x_param else None
+    v = leaf('param', tensor(d, classes, outer_static, -1.0, 1.0)) if 'V' in needs else None
+    if not x_param:
+        x = leaf('input', tensor(n, d, inner_static, -1.0, 1.0))
+    y = None
+    if 'Y' in needs:
+        s = base + 64 * len(g.leaves)
+        y = leaf('input', f'rg::labels<{n}>({classes}, {s})' if outer_static else f'rg::labels({n}, {classes}, {s})')
+    t = leaf('input', tensor(n, d, outer_static, -1.0, 1.0)) if 'T' in needs else None
+
+    params = [i for i, (k, _) in enumerate(g.leaves) if k == 'param']
+    inputs = [i for i, (k, _) in enumerate(g.leaves) if k == 'input']
+    g.order = params + inputs
+    names = {}
+    for k, i in enumerate(params):
+        names[i] = f'p{k}'
+    for k, i in enumerate(inputs):
+        names[i] = f'i{k}'
+    g.names = names
+    terms = []
+    lines = []
+    for r in range(repeats):
+        kinds, body = BLOCKS[g.blocks[r]]
+        args = ', '.join(f'auto const& {k}' for k in kinds)
+        lines.append(f'auto block{r} = [](auto const& h, {args}) {{')
+        lines.append('    auto v = rg::vocabulary(h);')
+        lines.append(f'    return {body};')
+        lines.append('};')
+        stacks = ', '.join(names[i] for i in g.stacks[r])
+        # Bound once: a loss that reads it twice (l2 + sum) reads one repeat, not two copies.
+        lines.append(f'auto r{r} = o.repeat(block{r}, {pre.replace("X", names[x])}, {stacks});')
+        loss = REPEAT_LOSSES[losses[r]].replace('R', f'r{r}')
+        loss = loss.replace('V', names[v] if v is not None else 'V').replace('Y', names[y] if y is not None else 'Y')
+        loss = loss.replace('T', names[t] if t is not None else 'T')
+        terms.append(loss)
+    lines.append(f'return {" + ".join(terms)};')
+    g.lines = lines
+    return g
+
+
+def emit_repeat_graph(g):
+    facts = [f'repeat, {" and ".join(f"{L} layer" + "s" * (L != 1) for L in g.layers)}', g.mode,
+             'blocks ' + '/'.join(str(b) for b in g.blocks)]
+    out = [f'BOOST_AUTO_TEST_CASE(r{g.index:03d}) {{ // {", ".join(facts)}']
+    for k, i in enumerate(g.order):
+        out.append(f'    auto t{k} = {g.leaves[i][1]};')
+    params = ', '.join(['[[maybe_unused]] auto o'] + [f'auto const& {g.names[i]}' for i in g.order])
+    nparams = sum(1 for k, _ in g.leaves if k == 'param')
+    out.append(f'    rg::check<{nparams}>([]({params}) {{')
+    for line in g.lines:
+        out.append(f'        {line}')
+    out.append(f'    }}, {", ".join(f"t{k}" for k in range(len(g.order)))});')
+    out.append('}')
+    return '\n'.join(out)
+
+
+def coverage_table(graphs, repeats=()):
     rows = []
     n = len(graphs)
     for op in ALL_OPS:
@@ -802,12 +946,17 @@ def coverage_table(graphs):
         ('runtime extents only', sum(1 for g in graphs if g.mode == 'dynamic')),
         ('static and runtime mixed', sum(1 for g in graphs if g.mode == 'mixed')),
     ]
-    depths = [(d, sum(1 for g in graphs if g.depth == d)) for d in range(1, 9)]
+    depths = [(d, sum(1 for g in graphs if g.depth == d)) for d in range(1, MAX_DEPTH + 1)]
     lines = [f'{n} graphs.', '', f'{"op":<34} {"graphs":>6} {"uses":>6}']
     lines += [f'{op:<34} {gs:>6} {occ:>6}' for op, gs, occ in rows]
     lines += ['', f'{"feature":<34} {"graphs":>6}']
     lines += [f'{f:<34} {k:>6}' for f, k in feats]
     lines += ['', 'depth   ' + '  '.join(f'{d}:{k}' for d, k in depths)]
+    if repeats:
+        layers = sorted({L for r in repeats for L in r.layers})
+        used = sorted({b for r in repeats for b in r.blocks})
+        lines += ['', f'{len(repeats)} graphs with repeat: blocks {used[0]} to {used[-1]} of BLOCKS, '
+                  f'{min(layers)} to {max(layers)} layers, {sum(1 for r in repeats if len(r.layers) == 2)} with two repeats']
     return lines
 
 
@@ -815,18 +964,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--seed', type=int, default=DEFAULT_SEED)
     ap.add_argument('--graphs', type=int, default=DEFAULT_GRAPHS)
+    ap.add_argument('--repeats', type=int, default=DEFAULT_REPEATS, help='graphs with repeat, spread over the files')
     ap.add_argument('--files', type=int, default=DEFAULT_FILES)
     ap.add_argument('--out', default=os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument('--only', type=str, default=None, help='comma-separated graph indices to emit (debugging)')
-    ap.add_argument('--include-known-bugs', action='store_true',
-                    help='keep graphs that hit the known library bug (see hits_known_bug)')
     args = ap.parse_args()
-    global INCLUDE_KNOWN_BUGS
-    INCLUDE_KNOWN_BUGS = args.include_known_bugs
 
     op_counts = {}
     graphs = [make_graph(i, args.seed, op_counts) for i in range(args.graphs)]
-    table = coverage_table(graphs)
+    repeats = [make_repeat_graph(i, args.seed) for i in range(args.repeats)]
+    table = coverage_table(graphs, repeats)
     print('\n'.join(table))
     print(f'attempts: {sum(g.attempts for g in graphs)} for {len(graphs)} graphs', file=sys.stderr)
 
@@ -839,26 +986,29 @@ def main():
         cmd += f' --seed {args.seed}'
     if args.graphs != DEFAULT_GRAPHS:
         cmd += f' --graphs {args.graphs}'
+    if args.repeats != DEFAULT_REPEATS:
+        cmd += f' --repeats {args.repeats}'
     if args.files != DEFAULT_FILES:
         cmd += f' --files {args.files}'
-    # old outputs first: a smaller --files must not leave stale files behind
-    for f in os.listdir(args.out):
-        if f.startswith('graphs_') and f.endswith('.cpp'):
-            os.remove(os.path.join(args.out, f))
+    written = set()
     per = -(-len(graphs) // args.files)
+    rper = -(-len(repeats) // args.files)
     for fi in range(args.files):
         chunk = graphs[fi * per:(fi + 1) * per]
-        if not chunk:
+        rchunk = repeats[fi * rper:(fi + 1) * rper]
+        if not chunk and not rchunk:
             continue
         head = [
             '// GENERATED by tests/random/generate.py: do not edit, regenerate.',
-            f'//   seed {args.seed}, file {fi + 1} of {args.files}: graphs {chunk[0].index} to {chunk[-1].index}',
+            f'//   seed {args.seed}, file {fi + 1} of {args.files}: ' + ', '.join(
+                [f'graphs {chunk[0].index} to {chunk[-1].index}'] * bool(chunk) +
+                [f'repeat graphs {rchunk[0].index} to {rchunk[-1].index}'] * bool(rchunk)),
             f'//   regenerate (all files) with: {cmd}',
             '//',
             '// Randomized gradient checks: each case is one random expression graph, written once as a',
             '// generic lambda over the vocabulary `o` (tapeless expressions or tapeless::tape vars), and',
-            '// rg::check compares tl::eval with the tape, value_and_grad with central differences and with',
-            '// the tape (tests/random/support.hpp). Coverage of the whole generated set:',
+            "// rg::check compares the compiled step's value with the tape, its gradients with central",
+            '// differences and with the tape (tests/random/support.hpp). Coverage of the whole generated set:',
             '//',
         ] + [f'//   {line}'.rstrip() for line in table] + [
             '',
@@ -869,10 +1019,20 @@ def main():
             f'BOOST_AUTO_TEST_SUITE(random_graphs_{fi:02d})',
             '',
         ]
-        body = '\n\n'.join(emit_graph(g) for g in chunk)
+        body = '\n\n'.join([emit_graph(g) for g in chunk] + [emit_repeat_graph(g) for g in rchunk])
         path = os.path.join(args.out, f'graphs_{fi:02d}.cpp')
+        text = '\n'.join(head) + '\n' + body + '\n\nBOOST_AUTO_TEST_SUITE_END()\n'
+        written.add(path)
+        if os.path.exists(path) and open(path).read() == text:
+            continue  # unchanged: keep its time stamp, so the build does not compile it again
         with open(path, 'w') as f:
-            f.write('\n'.join(head) + '\n' + body + '\n\nBOOST_AUTO_TEST_SUITE_END()\n')
+            f.write(text)
+
+    # a smaller --files must not leave stale files behind
+    for f in os.listdir(args.out):
+        path = os.path.join(args.out, f)
+        if f.startswith('graphs_') and f.endswith('.cpp') and path not in written:
+            os.remove(path)
 
 
 if __name__ == '__main__':

@@ -19,7 +19,9 @@
 #include <cstdint>
 #include <functional>
 #include <tuple>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace tapeless::test::random_graphs {
 
@@ -39,6 +41,20 @@ inline Tensor<double> uniform(std::size_t rows, std::size_t cols, std::uint64_t 
     Tensor<double> t(rows, cols);
     fill_uniform(t, seed, lo, hi);
     return t;
+}
+//! `layers` tensors R x C (static extents), layer l uniform in [lo, hi) from `seed + l`: a stack.
+template <std::size_t R, std::size_t C>
+std::vector<Tensor<double, R, C>> uniform_stack(std::size_t layers, std::uint64_t seed, double lo, double hi) {
+    std::vector<Tensor<double, R, C>> v;
+    for (std::size_t l = 0; l < layers; ++l) v.push_back(uniform<R, C>(seed + l, lo, hi));
+    return v;
+}
+//! The same with runtime extents.
+inline std::vector<Tensor<double>> uniform_stack(std::size_t layers, std::size_t rows, std::size_t cols,
+                                                 std::uint64_t seed, double lo, double hi) {
+    std::vector<Tensor<double>> v;
+    for (std::size_t l = 0; l < layers; ++l) v.push_back(uniform(rows, cols, seed + l, lo, hi));
+    return v;
 }
 //! Class labels for cross_entropy: element i of the column is (seed + 7 i) mod classes.
 template <std::size_t R>
@@ -90,6 +106,7 @@ struct lib {
     }
     static auto l2(auto const& x) { return tapeless::l2(x); }
     static auto mse(auto const& a, auto const& b) { return tapeless::mse(a, b); }
+    static auto repeat(auto block, auto const& x, auto const&... stacks) { return tapeless::repeat(block, x, stacks...); }
 };
 
 //! tapeless::tape vars (the oracle).
@@ -133,7 +150,21 @@ struct tap {
     }
     static var l2(var const& x) { return tapeless::tape::l2(x); }
     static var mse(var const& a, var const& b) { return tapeless::tape::mse(a, b); }
+    // The layers one after another, as `tl::repeat` defines them.
+    template <class Block, class... Stacks>
+    static var repeat(Block block, var h, std::vector<var> const& first, Stacks const&... rest) {
+        for (std::size_t i = 0; i < first.size(); ++i) h = block(h, first[i], rest[i]...);
+        return h;
+    }
 };
+
+//! The vocabulary of a value: a `repeat` block is captureless, so it finds its vocabulary from the
+//! layer it is given.
+template <class X>
+auto vocabulary(X const&) {
+    if constexpr (std::is_same_v<X, tap::var>) return tap{};
+    else return lib{};
+}
 
 // ---------------------------------------------------------------------------------------------
 // The checker.
@@ -141,14 +172,39 @@ struct tap {
 inline constexpr fixed_string<3> param_names[] = {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"};
 inline constexpr fixed_string<3> input_names[] = {"i0", "i1", "i2", "i3", "i4", "i5", "i6", "i7", "i8", "i9"};
 
+template <class X>
+inline constexpr bool is_stack = false;
+template <class X>
+inline constexpr bool is_stack<std::vector<X>> = true;
+
+//! Leaf I of a graph for the library: a param or an input, or for a vector of tensors (the
+//! layers of a `repeat`) a stack of params.
 template <std::size_t I, std::size_t NP, class X>
-auto lib_leaf(X const& x) {
-    if constexpr (I < NP) return tapeless::param<param_names[I]>(x);
-    else return tapeless::input<input_names[I - NP]>(x);
+auto lib_leaf(X& x) {
+    if constexpr (is_stack<X>) {
+        static_assert(I < NP, "a stack is a param");
+        return tapeless::params<param_names[I]>(x);
+    } else if constexpr (I < NP) {
+        return tapeless::param<param_names[I]>(x);
+    } else {
+        return tapeless::input<input_names[I - NP]>(x);
+    }
+}
+
+//! The same for the tape: a stack is one var per layer.
+template <std::size_t I, std::size_t NP, class X>
+auto tape_leaf(tapeless::tape::tape<double>& t, X& x) {
+    if constexpr (is_stack<X>) {
+        std::vector<tap::var> v;
+        for (auto& layer : x) v.push_back(t.param(layer));
+        return v;
+    } else {
+        return I < NP ? t.param(x) : t.input(x);
+    }
 }
 
 //! Tolerances of the three comparisons.
-inline constexpr double value_tolerance = 1e-12; // tl::eval against the tape, relative to max(1, |value|)
+inline constexpr double value_tolerance = 1e-12; // the step's value against the tape, relative to max(1, |value|)
 inline constexpr double fd_tolerance = 1e-6;     // value_and_grad against central differences (relative_error)
 inline constexpr double tape_tolerance = 1e-10;  // value_and_grad against the tape's gradient (relative_error)
 
@@ -156,7 +212,7 @@ inline constexpr double tape_tolerance = 1e-10;  // value_and_grad against the t
 inline void expect_value(double value, double other, char const* what) {
     double const scale = std::max({1.0, std::abs(value), std::abs(other)});
     BOOST_TEST(std::abs(value - other) <= value_tolerance * scale,
-               "tl::eval " << value << " vs " << what << " " << other);
+               "compiled step " << value << " vs " << what << " " << other);
 }
 inline void expect_gradient(std::size_t param, double fd_err, double tape_err) {
     BOOST_TEST_CONTEXT("gradient of p" << param) {
@@ -168,7 +224,7 @@ inline double relative_error_of(TensorView<double const> a, TensorView<double co
 
 //! `graph(o, p0, ..., i0, ...)` builds a 1 x 1 loss in the vocabulary `o` (lib or tap) from the
 //! leaves of `tensors`: the first NP are params p0, p1, ..., the rest inputs i0, i1, ... Checks
-//! (1) tl::eval's value against the tape's forward value and value_and_grad's value, (2) every
+//! (1) the compiled step's value against the tape's forward value and value_and_grad's value, (2) every
 //! param's gradient from value_and_grad against central differences, (3) the same gradients
 //! against the tape's.
 template <std::size_t NP, class Graph, class... Ts>
@@ -182,33 +238,52 @@ void check(Graph const& graph, Ts&... tensors) {
     }(all);
     auto loss = std::apply([&](auto const&... l) { return graph(lib{}, l...); }, leaves);
 
-    // (1) forward values.
-    double const value = tapeless::eval(loss)(0, 0);
+    // One compiled step, the loss with its gradients, serves every comparison: a second,
+    // forward-only plan per graph (`tl::eval`) made these files 1.4x slower to compile, and
+    // forward-only plans are checked by tests/oracles. value_and_grad compiles the same type.
+    auto step = [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return tapeless::compile(loss, std::get<I>(leaves)...);
+    }(params);
     auto vg = [&]<std::size_t... I>(std::index_sequence<I...>) {
         return tapeless::value_and_grad(loss, std::get<I>(leaves)...);
     }(params);
+    step();
+    double const value = static_cast<double>(step.value());
 
     tapeless::tape::tape<double> t;
     auto vars = [&]<std::size_t... I>(std::index_sequence<I...>) {
-        return std::tuple{(I < NP ? t.param(tensors) : t.input(tensors))...};
+        return std::tuple{tape_leaf<I, NP>(t, tensors)...};
     }(all);
     auto tape_loss = std::apply([&](auto const&... v) { return graph(tap{}, v...); }, vars);
+    // (1) forward values.
     expect_value(value, tape_loss.item(), "tape");
     expect_value(value, std::get<0>(vg), "value_and_grad");
     t.backward(tape_loss);
 
-    // (2) and (3), per param. Finite differences re-run one compiled plan of the loss (the same
-    // compiled<Loss> tl::eval uses), which reads whatever the tensors hold when it runs.
-    auto step = tapeless::compile(loss);
+    // (2) and (3), per param. Finite differences re-run the compiled step, which reads whatever
+    // the tensors hold when it runs.
     std::function<double()> f = [&] {
         step();
         return static_cast<double>(step.value());
     };
     auto per_param = [&]<std::size_t I>(std::integral_constant<std::size_t, I>) {
-        TensorView<double const> analytic = std::get<I + 1>(vg);
-        double const tape_err = relative_error_of(analytic, t.grad(std::get<I>(vars)));
-        auto const fd = numerical_gradient(f, std::get<I>(std::forward_as_tuple(tensors...)));
-        expect_gradient(I, relative_error_of(analytic, fd), tape_err);
+        auto& x = std::get<I>(std::forward_as_tuple(tensors...));
+        auto const& analytic = std::get<I + 1>(vg);
+        if constexpr (is_stack<std::remove_cvref_t<decltype(x)>>) {
+            // Per layer: value_and_grad gives a tensor per layer, the step a view per layer.
+            BOOST_TEST(analytic.size() == x.size());
+            BOOST_TEST(step.grad(std::get<I>(leaves)).size() == x.size());
+            for (std::size_t layer = 0; layer < x.size() && layer < analytic.size(); ++layer) {
+                BOOST_TEST_CONTEXT("layer " << layer) {
+                    double const tape_err = relative_error_of(analytic[layer], t.grad(std::get<I>(vars)[layer]));
+                    double const fd_err = relative_error_of(analytic[layer], numerical_gradient(f, x[layer]));
+                    expect_gradient(I, fd_err, tape_err);
+                }
+            }
+        } else {
+            double const tape_err = relative_error_of(analytic, t.grad(std::get<I>(vars)));
+            expect_gradient(I, relative_error_of(analytic, numerical_gradient(f, x)), tape_err);
+        }
     };
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (per_param(std::integral_constant<std::size_t, I>{}), ...);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace tl = tapeless;
@@ -212,6 +213,39 @@ BOOST_AUTO_TEST_CASE(matches_finite_differences) {
         p = keep;
         BOOST_TEST(std::abs(step.grad(B)[l].data()[1] - (up - down) / (2 * eps)) <= 1e-8);
     }
+}
+
+// A number in the input under `mean`: mean reads its argument again for its count, renumbered, so
+// the loss holds a second copy of the repeat, read for its extents only. That copy runs neither
+// way, and the gradients are the unrolled network's.
+BOOST_AUTO_TEST_CASE(a_number_in_the_input_under_mean) {
+    residual_net<double> m(5, 3, 3, 43);
+    auto X = tl::param<"x">(m.x);
+    auto W = tl::params<"w">(m.w);
+    auto B = tl::params<"b">(m.b);
+    auto step = tl::compile(tl::mean(tl::softplus(tl::repeat(residual, 0.5 * X, W, B))), X, W, B);
+    step();
+    BOOST_TEST(tl::explain(step).find("repeat x3") != std::string::npos);
+
+    auto W0 = tl::param<"w0">(m.w[0]);
+    auto W1 = tl::param<"w1">(m.w[1]);
+    auto W2 = tl::param<"w2">(m.w[2]);
+    auto B0 = tl::param<"b0">(m.b[0]);
+    auto B1 = tl::param<"b1">(m.b[1]);
+    auto B2 = tl::param<"b2">(m.b[2]);
+    auto h = residual(residual(residual(0.5 * X, W0, B0), W1, B1), W2, B2);
+    auto r = tl::compile(tl::mean(tl::softplus(h)), X, W0, W1, W2, B0, B1, B2);
+    r();
+    auto close = [](auto const& a, auto const& b) {
+        double e = 0;
+        for (std::size_t i = 0; i < a.size(); ++i) e = std::max(e, std::abs(a.data()[i] - b.data()[i]));
+        return e;
+    };
+    BOOST_TEST(std::abs(step.value() - r.value()) <= 1e-12);
+    BOOST_TEST(close(step.grad(X), r.grad(X)) <= 1e-12);
+    BOOST_TEST(close(step.grad(W)[0], r.grad(W0)) <= 1e-12);
+    BOOST_TEST(close(step.grad(W)[2], r.grad(W2)) <= 1e-12);
+    BOOST_TEST(close(step.grad(B)[1], r.grad(B1)) <= 1e-12);
 }
 
 // The input an expression of parameters, two repeats of different blocks one after the other, a
