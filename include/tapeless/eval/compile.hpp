@@ -358,27 +358,24 @@ private:
         return detail::layer_gradients<runner_t<S>, W>(&std::get<runner_t<S>>(*runners_));
     }
 
-    // The live record of op Op, npos if none; a `repeat` runs once (its stacks are its own). A
-    // dead copy (a subexpression holding a number, renumbered where an op such as `mean` reads
-    // it again for its extents only) is never run.
+    // The live record of op Op (npos if none) and how many there are; a `repeat` runs once (its
+    // stacks are its own). A dead copy (a subexpression holding a number, renumbered where an op
+    // such as `mean` reads it again for its extents only) is never run.
     template <class Op>
-    static constexpr std::size_t record_of_op = [] {
+    static constexpr std::array<std::size_t, 2> records_of_op = [] {
         constexpr std::size_t op = detail::index_of_v<Op, typename plan::ops>;
-        std::size_t at = detail::npos, count = 0;
+        std::array<std::size_t, 2> found{detail::npos, 0};
         for (std::size_t i = 0; i < plan::size; ++i) {
             detail::record const& r = derivation::graph.rec[i];
             if (op != detail::npos && plan::a.live[i] && r.kind == detail::record_kind::node && r.op == op) {
-                at = i;
-                ++count;
+                found[0] = i;
+                ++found[1];
             }
         }
-        if (count > 1)
-            throw "tapeless: repeat: this repeat runs twice: its stacks are used by two repeats, or a number "
-                  "written in its input is renumbered where the loss reads that input twice (cross_entropy, "
-                  "softmax, ...); give each repeat stacks of its own, and name such a number "
-                  "(tl::input<\"c\">(0.5))";
-        return at;
+        return found;
     }();
+    template <class Op>
+    static constexpr std::size_t record_of_op = records_of_op<Op>[0];
 
     [[nodiscard]] bool calls_current() const {
         if constexpr (repeat_specs::size == 0) return true;
@@ -398,6 +395,11 @@ private:
     }
     template <class S, class B>
     void bind_call(B const& b) {
+        static_assert(records_of_op<op::repeat<S>>[1] <= 1 && records_of_op<op::repeat_back<S>>[1] <= 1,
+                      "tapeless: repeat: this repeat runs twice: its stacks are used by two repeats, or a number "
+                      "written in its input is renumbered where the loss reads that input twice (cross_entropy, "
+                      "softmax, ...); give each repeat stacks of its own, and name such a number "
+                      "(tl::input<\"c\">(0.5))");
         constexpr std::size_t f = record_of_op<op::repeat<S>>, k = record_of_op<op::repeat_back<S>>;
         runner_t<S>& r = std::get<runner_t<S>>(*runners_);
         std::size_t const x = plan::info[f].arg[0];
