@@ -180,8 +180,9 @@ COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e3
           "#bcbd22"]
 
 
-def svg_loglog(series, title, xlabel, ylabel, path, xticks=None):
-    """series: [(name, [(x, y), ...])], log-log axes, lines with markers, legend on the right.
+def svg_loglog(series, title, xlabel, ylabel, path, xticks=None, colors=None):
+    """series: [(name, [(x, y), ...])], log-log axes, lines with markers, legend on the right; colors:
+    a colour index per series (default: its position). OpenBLAS and clang++ series are dashed.
 
     Drawn with matplotlib (Debian: python3-matplotlib), imported here so the tables need nothing.
     """
@@ -202,7 +203,8 @@ def svg_loglog(series, title, xlabel, ylabel, path, xticks=None):
         if not s:
             continue
         ax.plot([x for x, _ in s], [y for _, y in s], marker="o", markersize=4, linewidth=2,
-                color=COLORS[i % len(COLORS)], linestyle="--" if "OpenBLAS" in name else "-", label=name)
+                color=COLORS[(colors[i] if colors else i) % len(COLORS)],
+                linestyle="--" if "OpenBLAS" in name or "clang" in name else "-", label=name)
     ax.set_xscale("log")
     ax.set_yscale("log")
     x0, x1 = math.log10(min(p[0] for p in pts)), math.log10(max(p[0] for p in pts))
@@ -225,6 +227,165 @@ def svg_loglog(series, title, xlabel, ylabel, path, xticks=None):
     fig.savefig(path, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     return True
+
+
+# ---- compile cost ---------------------------------------------------------------------------------------
+
+# The networks whose compile cost is swept over depth: (what in compile.tsv, description).
+COMPILE_NETS = [
+    ("mlp_depth", "`benchmarks/compile/mlp_depth.cpp`: an L-layer relu MLP's step, gradients with respect to "
+                  "all 2L parameters"),
+    ("residual", "`benchmarks/compile/residual.cpp`: B residual tanh blocks `h + tanh(lin(h, W, b))`, a linear "
+                 "head and softmax cross-entropy, gradients with respect to all 2B + 2 parameters"),
+    ("prenorm", "`benchmarks/compile/prenorm.cpp`: B pre-norm residual blocks (layer normalisation from "
+                "`mean_rows`, `square`, `sqrt` and `/` with gain and bias, `relu(lin(n, W, b))·V`, the skip), "
+                "a linear head and softmax cross-entropy, gradients with respect to all 5B + 2 parameters"),
+]
+# The TUs compiled once: (what, description).
+COMPILE_SINGLE = [
+    ("seed_step", "`benchmarks/compile/seed_step.cpp`: the seed step (expression, gradients, plan, kernels)"),
+    ("training", "`examples/fashion_mnist_classifier.cpp`: a user's whole training program (784-256-128-10 "
+                 "classifier, cross-entropy + L2, Adam, a test-set pass, an npz checkpoint)"),
+    ("repeat_residual", "`benchmarks/compile/repeat_residual.cpp`: the residual network with `tl::repeat`, any "
+                        "depth"),
+]
+# Targets (seconds, MB = 10^6 bytes) per (what, size); None: no limit on that quantity.
+COMPILE_LIMITS = [
+    ("seed_step", "-", 2, 250), ("training", "-", 5, None),
+    ("residual", "32", 6, 600), ("residual", "128", 20, 1000),
+    ("prenorm", "16", 12, None), ("prenorm", "64", 60, None),
+    ("mlp_depth", "128", 20, None),
+]
+SLOPE_LIMIT, SLOPE_FROM, SLOPE_TO, REPEAT_LIMIT = 1.1, 8, 128, 1.2
+
+
+def compile_section(comp, w, ctargets, written, args):
+    """The compile-cost tables, charts and targets from compile.tsv's rows."""
+    def rows(what, cxx):
+        return [c for c in comp if c["what"] == what and c["cxx"] == cxx]
+
+    def ok_points(what, cxx, key):
+        return sorted((int(c["L"]), c[key]) for c in rows(what, cxx)
+                      if c["status"] == "ok" and c[key] and c["L"].isdigit())
+
+    w("## Compile cost (-O2, `-std=c++20`, no `-march`)")
+    w("")
+    w("Wall seconds and peak compiler memory (`/usr/bin/time -v`, MiB) to compile one translation unit, "
+      "g++ and clang++, each under an address-space cap and a timeout. Swept over depth:")
+    w("")
+    for what, text in COMPILE_NETS:
+        w(f"- `{what}`: {text};")
+    w("")
+    w("and compiled once:")
+    w("")
+    for what, text in COMPILE_SINGLE:
+        w(f"- `{what}`: {text};")
+    w("")
+    w("A compile past the timeout is recorded as `timeout` and the larger sizes of that TU are skipped for "
+      "that compiler; `error(n)` is a compile that failed (its messages are in "
+      "`compile/<TU>_<compiler>_<size>.err` of the raw results). The peak of a killed compile is the peak "
+      "reached before the kill (g++'s: not recorded, its `cc1plus` is not reaped by the killed driver).")
+    w("")
+    smax = max((c["s"] for c in comp if c["s"] and c["status"] == "ok"), default=1.0)
+    body = []
+    for c in comp:
+        bar = "█" * max(1, round(30 * c["s"] / smax)) if c["s"] and c["status"] == "ok" else ""
+        mib = fmt(c["mib"]) if c["mib"] is not None else "–"
+        if c["status"] == "timeout" and c["mib"] is not None:
+            mib = f"≥ {fmt(c['mib'])}" if c["mib"] > 100 else "not recorded"
+        body.append([c["what"], c["cxx"], c["L"], fmt(c["s"]) if c["s"] is not None else "–", mib, c["status"], bar])
+    w(table(["TU", "compiler", "L / B", "seconds", "peak MiB", "status", "seconds (chart)"], body,
+            ["l", "l", "r", "r", "r", "l", "l"]))
+    w("")
+
+    # Log-log slope of seconds against depth: least squares over the compiled sizes in [from, to].
+    slopes = {}
+    for what, _ in COMPILE_NETS:
+        for cxx in ("g++", "clang++"):
+            fit = [p for p in ok_points(what, cxx, "s") if SLOPE_FROM <= p[0] <= SLOPE_TO]
+            k = loglog_slope(fit)
+            if k is not None:
+                slopes[(what, cxx)] = (k, fit[0][0], fit[-1][0], len(fit))
+    series, mem_series, colors = [], [], []
+    for i, (what, _) in enumerate(COMPILE_NETS):
+        for cxx in ("g++", "clang++"):
+            pts = ok_points(what, cxx, "s")
+            if pts:
+                sl = slopes.get((what, cxx))
+                series.append((f"{what}, {cxx}" + (f" (slope {sl[0]:.2f})" if sl else ""), pts))
+                mem_series.append((f"{what}, {cxx}", ok_points(what, cxx, "mib")))
+                colors.append(i)
+
+    def chart(name, data, title, ylabel, alt):
+        path = os.path.join(os.path.dirname(args.svg), name)
+        if svg_loglog(data, title, "depth L / blocks B", ylabel, path,
+                      xticks=sorted({p[0] for _, pts in data for p in pts}), colors=colors):
+            written.append(path)
+            rel = os.path.relpath(path, os.path.dirname(os.path.abspath(args.markdown)))
+            w(f"![{alt}]({rel})")
+            w("")
+
+    chart("results_compile_cost.svg", series, "Compile time against depth (one TU, -O2; dashed: clang++)",
+          "seconds (wall)", "compile seconds against depth")
+    chart("results_compile_memory.svg", mem_series, "Peak compiler memory against depth (one TU, -O2; dashed: clang++)",
+          "peak MiB", "peak compiler memory against depth")
+
+    def failed(what, cxx):
+        return [f"{c['L']} ({c['status'].split(' (')[0]})" for c in rows(what, cxx) if c["status"] != "ok"]
+    body = []
+    for what, _ in COMPILE_NETS:
+        for cxx in ("g++", "clang++"):
+            if (what, cxx) in slopes:
+                k, la, lb, n = slopes[(what, cxx)]
+                body.append([what, cxx, f"{k:.2f}", f"{la} to {lb}", str(n), ", ".join(failed(what, cxx)) or "–"])
+                print(f"report.py: {what} {cxx}: log-log slope {k:.2f} ({n} points, {la} to {lb})")
+            elif rows(what, cxx):
+                body.append([what, cxx, "–", f"fewer than 2 compiled sizes ≥ {SLOPE_FROM}", "–",
+                             ", ".join(failed(what, cxx)) or "–"])
+    if body:
+        w(f"Growth of compile time with depth: the slope of log seconds against log depth, fitted by least "
+          f"squares over every size from {SLOPE_FROM} to {SLOPE_TO} that compiled (1 = linear, 2 = quadratic).")
+        w("")
+        w(table(["TU", "compiler", "log-log slope", "sizes fitted", "points", "not compiled"], body,
+                ["l", "l", "r", "l", "r", "l"]))
+        w("")
+
+    def mb(c):
+        return c["mib"] * 1.048576 if c["mib"] is not None else None
+    for what, size, secs, mbs in COMPILE_LIMITS:
+        for cxx in ("g++", "clang++"):
+            c = [c for c in rows(what, cxx) if c["L"] == size]
+            if not c:
+                continue
+            c = c[0]
+            limit = f"≤ {secs} s" + (f" and ≤ {mbs} MB" if mbs else "")
+            name = f"{what}{'' if size == '-' else f', {size}'} ({cxx})"
+            if c["status"] != "ok" or c["s"] is None:
+                ctargets.append((name, limit, c["status"], "not met"))
+                continue
+            met = c["s"] <= secs and (mbs is None or (mb(c) or 0) <= mbs)
+            ctargets.append((name, limit, f"{fmt(c['s'])} s, {fmt(mb(c))} MB", "met" if met else "not met"))
+    for what, _ in COMPILE_NETS:
+        for cxx in ("g++", "clang++"):
+            if not rows(what, cxx):
+                continue
+            f = failed(what, cxx)
+            sl = slopes.get((what, cxx))
+            reach = max((p[0] for p in ok_points(what, cxx, "s")), default=0)
+            if sl and not f and reach >= SLOPE_TO:
+                ctargets.append((f"{what}: growth from {SLOPE_FROM} to {SLOPE_TO} ({cxx})", f"log-log slope ≤ {SLOPE_LIMIT}",
+                                 f"{sl[0]:.2f}", "met" if sl[0] <= SLOPE_LIMIT else "not met"))
+            else:
+                got = f"{sl[0]:.2f} from {sl[1]} to {sl[2]}" if sl else "–"
+                ctargets.append((f"{what}: growth from {SLOPE_FROM} to {SLOPE_TO} ({cxx})", f"log-log slope ≤ {SLOPE_LIMIT}",
+                                 got + (f"; not compiled at {', '.join(f)}" if f else ""), "not met"))
+    for cxx in ("g++", "clang++"):
+        r = [c for c in rows("repeat_residual", cxx) if c["status"] == "ok"]
+        u = [c for c in rows("residual", cxx) if c["L"] == "1" and c["status"] == "ok"]
+        if r and u:
+            q = r[0]["s"] / u[0]["s"]
+            ctargets.append((f"repeat TU against one unrolled block ({cxx})", f"≤ {REPEAT_LIMIT}×",
+                             f"{q:.2f}× ({fmt(r[0]['s'])} s / {fmt(u[0]['s'])} s)", "met" if q <= REPEAT_LIMIT else "not met"))
 
 
 # ---- report ---------------------------------------------------------------------------------------------
@@ -766,108 +927,7 @@ def main():
                     comp.append({"what": p[0], "cxx": p[1], "L": p[2], "s": float(p[3]) if p[3] else None,
                                  "mib": int(p[4]) / 1024 if p[4] else None, "status": p[5]})
     if comp:
-        w("## Compile cost (-O2, `-std=c++20`, no `-march`)")
-        w("")
-        w("Wall seconds and peak compiler memory (`/usr/bin/time -v`) to compile one translation unit: "
-          "`benchmarks/compile/seed_step.cpp` (the seed step: expression, gradients, plan, kernels), "
-          "`benchmarks/compile/mlp_depth.cpp` (an L-layer relu MLP's step, gradients wrt all 2L parameters), "
-          "`benchmarks/compile/residual.cpp` (B residual blocks `h + tanh(lin(h, W, b))`, then softmax "
-          "cross-entropy; gradients wrt all 2B + 2 parameters) and `benchmarks/compile/layernorm.cpp` (B blocks "
-          "of a layer normalisation written from `mean_rows`, `sqrt` and `/` followed by a relu layer, then "
-          "softmax cross-entropy). The L / B column is the depth L of mlp_depth and the block count B of "
-          "residual and layernorm. A compile past the timeout is recorded as `timeout`; larger L / B of that "
-          "TU are then skipped for that compiler; `error(n)` is a compile that failed (its messages are in "
-          "`compile/<TU>_<compiler>_<L>.err` of the raw results). "
-          "Other jobs shared the 2 cores, so seconds are noisy. The peak of a killed compile is the peak "
-          "reached before the kill (g++'s: not recorded, its `cc1plus` is not reaped by the killed driver).")
-        w("")
-        smax = max((c["s"] for c in comp if c["s"] and c["status"] == "ok"), default=1.0)
-        body = []
-        for c in comp:
-            bar = "█" * max(1, round(30 * c["s"] / smax)) if c["s"] and c["status"] == "ok" else ""
-            mib = fmt(c["mib"]) if c["mib"] is not None else "–"
-            if c["status"] == "timeout" and c["mib"] is not None:
-                # Killed: g++'s cc1plus dies unreaped by its driver, so its peak may be missing.
-                mib = f"≥ {fmt(c['mib'])}" if c["mib"] > 100 else "not recorded"
-            body.append([c["what"], c["cxx"], c["L"], fmt(c["s"]) if c["s"] is not None else "–",
-                         mib, c["status"], bar])
-        w(table(["TU", "compiler", "L / B", "seconds", "peak MiB", "status", "seconds (chart)"], body,
-                ["l", "l", "r", "r", "r", "l", "l"]))
-        w("")
-
-        def mlp_points(cxx, key):
-            return sorted((int(c["L"]), c[key]) for c in comp if c["what"] == "mlp_depth" and c["cxx"] == cxx
-                          and c["status"] == "ok" and c[key])
-        # Log-log slope of seconds against L: least squares over the compiled depths L >= 8.
-        slopes = {}
-        for cxx in ("g++", "clang++"):
-            fit = [p for p in mlp_points(cxx, "s") if p[0] >= 8]
-            k = loglog_slope(fit)
-            if k is not None:
-                slopes[cxx] = (k, fit[0][0], fit[-1][0], len(fit))
-        series, mem_series = [], []
-        for cxx in ("g++", "clang++"):
-            pts = mlp_points(cxx, "s")
-            if pts:
-                series.append((f"{cxx}" + (f" (slope {slopes[cxx][0]:.2f} for L ≥ 8)" if cxx in slopes else ""), pts))
-            pts = mlp_points(cxx, "mib")
-            if pts:
-                mem_series.append((cxx, pts))
-        def chart(name, data, title, ylabel, alt):
-            path = os.path.join(os.path.dirname(args.svg), name)
-            if svg_loglog(data, title, "depth L", ylabel, path,
-                          xticks=sorted({p[0] for _, pts in data for p in pts})):
-                written.append(path)
-                rel = os.path.relpath(path, os.path.dirname(os.path.abspath(args.markdown)))
-                w(f"![{alt}]({rel})")
-                w("")
-
-        chart("results_compile_cost.svg", series, "Compile time of an L-layer MLP step (mlp_depth.cpp, -O2)",
-              "seconds (wall)", "compile seconds against depth")
-        chart("results_compile_memory.svg", mem_series,
-              "Peak compiler memory of an L-layer MLP step (mlp_depth.cpp, -O2)", "peak MiB",
-              "peak compiler memory against depth")
-        body = []
-        for cxx in ("g++", "clang++"):
-            failed = [f"{c['L']} ({c['status'].split(' (')[0]})" for c in comp
-                      if c["what"] == "mlp_depth" and c["cxx"] == cxx and c["status"] != "ok"]
-            if cxx in slopes:
-                k, la, lb, n = slopes[cxx]
-                body.append([cxx, f"{k:.2f}", f"{la} to {lb}", str(n), ", ".join(failed) or "–"])
-                print(f"report.py: mlp_depth {cxx}: log-log slope of compile seconds against L = {k:.2f} "
-                      f"(least squares, {n} points, L = {la} to {lb})")
-            elif mlp_points(cxx, "s") or failed:
-                body.append([cxx, "–", "fewer than 2 compiled L ≥ 8", "–", ", ".join(failed) or "–"])
-        if body:
-            w("Growth of compile time with depth (mlp_depth): the slope of log seconds against log L, fitted by "
-              "least squares over every depth L ≥ 8 that compiled (1 = linear, 2 = quadratic).")
-            w("")
-            w(table(["compiler", "log-log slope", "L fitted", "points", "not compiled"], body,
-                    ["l", "r", "l", "r", "l"]))
-            w("")
-        # growth exponent for the target
-        for cxx in ("g++", "clang++"):
-            pts = [(int(c["L"]), c["s"]) for c in comp if c["what"] == "mlp_depth" and c["cxx"] == cxx
-                   and c["status"] == "ok" and c["s"]]
-            failed = [c["L"] for c in comp if c["what"] == "mlp_depth" and c["cxx"] == cxx and c["status"] != "ok"]
-            big = [p for p in pts if p[0] >= 4]
-            if len(big) >= 2:
-                (la, sa), (lb, sb) = big[0], big[-1]
-                k = math.log(sb / sa) / math.log(lb / la)
-                ok = k <= 1.3 and not failed
-                ctargets.append((f"Compile time near-linear in depth ({cxx}, mlp_depth)",
-                                "growth exponent ≤ 1.3 over the measured L ≥ 4, no timeout",
-                                f"exponent {k:.2f} from L={la} to L={lb}" + (f"; not ok at L = {', '.join(failed)}" if failed else ""),
-                                "met" if ok else "not met"))
-            elif failed:
-                ctargets.append((f"Compile time near-linear in depth ({cxx}, mlp_depth)",
-                                "growth exponent ≤ 1.3, no timeout", f"not ok at L = {', '.join(failed)}", "not met"))
-        for cxx in ("g++", "clang++"):
-            c = [c for c in comp if c["what"] == "seed_step" and c["cxx"] == cxx]
-            if c:
-                c = c[0]
-                ctargets.append((f"Seed step TU compile cost ({cxx} -O2)", "reported",
-                                f"{fmt(c['s'])} s, {fmt(c['mib'])} MiB ({c['status']})", "reported"))
+        compile_section(comp, w, ctargets, written, args)
 
     # ---- targets ----
     def verdict(ok, close=False):

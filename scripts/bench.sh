@@ -17,20 +17,22 @@
 #      environment configures it, and without OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (its own choice of
 #      kernels for this CPU)
 #   4. compile cost: /usr/bin/time -v of g++ and clang++ -O2 on benchmarks/compile/seed_step.cpp,
-#      on benchmarks/compile/mlp_depth.cpp for each depth L, and on benchmarks/compile/residual.cpp
-#      and benchmarks/compile/layernorm.cpp for each block count B, each under a timeout; per TU
-#      and compiler, the sizes run in increasing order and stop at the first timeout
+#      examples/fashion_mnist_classifier.cpp (a whole training program) and
+#      benchmarks/compile/repeat_residual.cpp once each, and for each depth on
+#      benchmarks/compile/mlp_depth.cpp (L layers), residual.cpp and prenorm.cpp (B blocks), each
+#      under an address-space cap and a timeout; per TU and compiler, the sizes run in increasing
+#      order and stop at the first timeout
 #   5. benchmarks/report.py: the tables, ratios, targets and the plots. A skipped step 3 or 4 keeps
 #      its sections of the existing benchmarks/RESULTS.md (report.py --keep-runtime / --keep-compile)
 # Environment:
-#   TAPELESS_BENCH_DEPTHS       depths L of mlp_depth.cpp (default "2 4 8 16 32 64 128")
-#   TAPELESS_BENCH_BLOCKS_RESIDUAL   block counts B of residual.cpp (default "2 4 8")
-#   TAPELESS_BENCH_BLOCKS_LAYERNORM  block counts B of layernorm.cpp (default "1 2")
+#   TAPELESS_BENCH_DEPTHS       depths L of mlp_depth.cpp (default "8 16 32 64 128")
+#   TAPELESS_BENCH_BLOCKS_RESIDUAL   block counts B of residual.cpp (default "1 8 16 32 64 128"; B = 1
+#                                    is what the repeat TU is compared with)
+#   TAPELESS_BENCH_BLOCKS_PRENORM    block counts B of prenorm.cpp (default "8 16 32 64 128")
+#                               (each list in increasing order; an empty list skips that TU)
 #   TAPELESS_BENCH_COMPILE_MEM_KIB   address-space cap of each compile (default 8 GiB): a compile
 #                                    past it fails and is recorded as an error, not left to take
-#                                    the machine's memory (residual and layer-norm networks still
-#                                    grow exponentially with B: expressions hold children by value)
-#                               (each list in increasing order; an empty list skips that TU)
+#                                    the machine's memory
 #   TAPELESS_BENCH_TIMEOUT      seconds per compile before it is recorded as "timeout" (default 600)
 #   TAPELESS_BENCH_REPETITIONS  --benchmark_repetitions (default 5)
 #   TAPELESS_BENCH_MIN_TIME     --benchmark_min_time per repetition, seconds (default 0.5)
@@ -50,9 +52,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs="${TAPELESS_JOBS:-$(nproc)}"
-depths="${TAPELESS_BENCH_DEPTHS-2 4 8 16 32 64 128}"
-blocks_residual="${TAPELESS_BENCH_BLOCKS_RESIDUAL-2 4 8}"
-blocks_layernorm="${TAPELESS_BENCH_BLOCKS_LAYERNORM-1 2}"
+depths="${TAPELESS_BENCH_DEPTHS-8 16 32 64 128}"
+blocks_residual="${TAPELESS_BENCH_BLOCKS_RESIDUAL-1 8 16 32 64 128}"
+blocks_prenorm="${TAPELESS_BENCH_BLOCKS_PRENORM-8 16 32 64 128}"
 compile_mem_kib="${TAPELESS_BENCH_COMPILE_MEM_KIB:-8388608}"
 timeout_s="${TAPELESS_BENCH_TIMEOUT:-600}"
 reps="${TAPELESS_BENCH_REPETITIONS:-5}"
@@ -203,14 +205,18 @@ compile_sweep() {
 }
 
 if [[ "${TAPELESS_SKIP_COMPILE:-0}" != 1 ]]; then
-    step "compile cost (-O2, timeout $timeout_s s per compile; mlp_depth L: ${depths:-none}; residual B: ${blocks_residual:-none}; layernorm B: ${blocks_layernorm:-none})"
+    step "compile cost (-O2, timeout $timeout_s s per compile; mlp_depth L: ${depths:-none}; residual B: ${blocks_residual:-none}; prenorm B: ${blocks_prenorm:-none})"
     rm -rf "$out/compile" "$out/compile.tsv"
     mkdir -p "$out/compile"
     printf 'what\tcompiler\tL\tseconds\tmax_rss_kib\tstatus\n' > "$out/compile.tsv"
-    for cxx in g++ clang++; do compile_one seed_step "$cxx" - benchmarks/compile/seed_step.cpp; done
+    for cxx in g++ clang++; do
+        compile_one seed_step "$cxx" - benchmarks/compile/seed_step.cpp
+        compile_one training "$cxx" - examples/fashion_mnist_classifier.cpp -I examples
+        compile_one repeat_residual "$cxx" - benchmarks/compile/repeat_residual.cpp
+    done
     compile_sweep mlp_depth benchmarks/compile/mlp_depth.cpp TAPELESS_DEPTH "$depths"
     compile_sweep residual benchmarks/compile/residual.cpp TAPELESS_BLOCKS "$blocks_residual"
-    compile_sweep layernorm benchmarks/compile/layernorm.cpp TAPELESS_BLOCKS "$blocks_layernorm"
+    compile_sweep prenorm benchmarks/compile/prenorm.cpp TAPELESS_BLOCKS "$blocks_prenorm"
 fi
 
 cat /proc/loadavg > "$out/loadavg_end.txt"

@@ -153,7 +153,7 @@ struct loop_kernel {
 
     static void run(node_refs<T> const& r, unsigned variant) {
         frame f{};
-        shape const w = loop_begin<T>(desc, r, f.ref(), nullptr, 0, nullptr);
+        shape const w = loop_begin_inline<T>(desc, r, f.ref(), nullptr, 0, nullptr);
         dispatch<true>(f, w.rows, w.cols, variant);
         loop_end(desc, f.ref());
     }

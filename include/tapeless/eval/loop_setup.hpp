@@ -19,6 +19,14 @@
 
 namespace tapeless::detail {
 
+// A whole-domain run (the tiny steps' case) inlines the set-up into its kernel when optimising, so
+// the constant spec folds it to the few stores it needs; split runs and -O0 builds share one copy.
+#if defined(__OPTIMIZE__)
+#define TAPELESS_LOOP_SETUP TAPELESS_ALWAYS_INLINE
+#else
+#define TAPELESS_LOOP_SETUP inline
+#endif
+
 // Loop variants: `flat` runs the domain as one contiguous run (every operand full-sized);
 // `unit` keeps rows but every operand is contiguous along them; `general` also broadcasts
 // columns. Chosen once at bind time; the loops themselves carry no per-element branches.
@@ -70,14 +78,14 @@ constexpr void broadcast_strides(shape b, shape d, std::size_t& rs, std::size_t&
 }
 
 template <class T>
-shape loop_domain(loop_desc<T> const& k, node_refs<T> const& r) {
+TAPELESS_LOOP_SETUP shape loop_domain(loop_desc<T> const& k, node_refs<T> const& r) {
     return k.static_domain.is_static() ? k.static_domain : r.shapes[loop_refs::domain];
 }
 
 //! Closure entry c's base and strides over domain d (base null and strides 0 where it loads
 //! nothing), and its immediate value.
 template <class T>
-void entry_setup(loop_desc<T> const& k, node_refs<T> const& r, shape d, std::size_t c, T const*& base,
+TAPELESS_LOOP_SETUP void entry_setup(loop_desc<T> const& k, node_refs<T> const& r, shape d, std::size_t c, T const*& base,
                  std::size_t& rs, std::size_t& cs, T& imm) {
     entry_spec const& e = k.closure[c];
     std::size_t const n = k.at().node(c);
@@ -106,7 +114,7 @@ void entry_setup(loop_desc<T> const& k, node_refs<T> const& r, shape d, std::siz
 
 //! Fills a frame for domain d: every entry, then every member's output and strides.
 template <class T>
-void loop_prepare(loop_desc<T> const& k, node_refs<T> const& r, shape d, frame_ref<T> f) {
+TAPELESS_LOOP_SETUP void loop_prepare(loop_desc<T> const& k, node_refs<T> const& r, shape d, frame_ref<T> f) {
     for (std::size_t c = 0; c < k.nc; ++c) entry_setup(k, r, d, c, f.base[c], f.rs[c], f.cs[c], f.immv[c]);
     for (std::size_t m = 0; m < k.nm; ++m) {
         std::size_t const i = k.at().member(m);
@@ -154,7 +162,7 @@ unsigned loop_choose(loop_desc<T> const& k, node_refs<T> const& r) {
 // A member reduced across rows (to 1 x c or 1 x 1): split loops give each block a partial of
 // its own, combined in block order by `loop_finish`.
 template <class T>
-bool across_rows(loop_desc<T> const& k, node_refs<T> const& r, shape d, std::size_t m) {
+TAPELESS_LOOP_SETUP bool across_rows(loop_desc<T> const& k, node_refs<T> const& r, shape d, std::size_t m) {
     member_spec const& ms = k.members[m];
     return ms.is_sum || (!ms.elementwise && r.shapes[k.at().member(m)].rows != d.rows);
 }
@@ -175,7 +183,7 @@ exec::partition loop_split(loop_desc<T> const& k, node_refs<T> const& r) {
 //! Reductions start from their identity: in a register (to 1 x 1) or in the output, over `rows`
 //! rows of the domain (all of them, or one block's) or whole where reduced across rows.
 template <class T>
-void start_reductions(loop_desc<T> const& k, node_refs<T> const& r, shape d, frame_ref<T> f, std::size_t rows) {
+TAPELESS_LOOP_SETUP void start_reductions(loop_desc<T> const& k, node_refs<T> const& r, shape d, frame_ref<T> f, std::size_t rows) {
     for (std::size_t m = 0; m < k.nm; ++m) {
         member_spec const& ms = k.members[m];
         if (ms.elementwise || ms.per_row) continue;
@@ -194,8 +202,8 @@ void start_reductions(loop_desc<T> const& k, node_refs<T> const& r, shape d, fra
 //! [b * p.extent, ...), reductions across rows into that block's partials. Returns the extents the
 //! loop runs over.
 template <class T>
-shape loop_begin(loop_desc<T> const& k, node_refs<T> const& r, frame_ref<T> f, exec::partition const* p,
-                       std::size_t b, T* scratch) {
+TAPELESS_LOOP_SETUP shape loop_begin_inline(loop_desc<T> const& k, node_refs<T> const& r, frame_ref<T> f,
+                                            exec::partition const* p, std::size_t b, T* scratch) {
     shape const d = loop_domain(k, r);
     loop_prepare(k, r, d, f);
     std::size_t rows = d.rows;
@@ -218,9 +226,15 @@ shape loop_begin(loop_desc<T> const& k, node_refs<T> const& r, frame_ref<T> f, e
     return {rows, d.cols};
 }
 
+template <class T>
+shape loop_begin(loop_desc<T> const& k, node_refs<T> const& r, frame_ref<T> f, exec::partition const* p,
+                 std::size_t b, T* scratch) {
+    return loop_begin_inline(k, r, f, p, b, scratch);
+}
+
 //! Stores the reductions to 1 x 1 held in registers.
 template <class T>
-void loop_end(loop_desc<T> const& k, frame_ref<T> f) {
+TAPELESS_LOOP_SETUP void loop_end(loop_desc<T> const& k, frame_ref<T> f) {
     for (std::size_t m = 0; m < k.nm; ++m)
         if (k.members[m].is_sum) f.out[m][0] = f.acc[m];
 }
