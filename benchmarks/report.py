@@ -461,6 +461,21 @@ def marked(name, lines):
     return [f"<!-- report.py: begin {name} -->", ""] + lines + ["", f"<!-- report.py: end {name} -->", ""]
 
 
+def hand_written_tail(path):
+    """What follows the last generated section of the existing report: sections written by hand
+    (measurements of single changes, with their commands), kept as they are."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        return []
+    ends = list(re.finditer(r"^<!-- report\.py: end [\w-]+ -->$", text, re.M))
+    if not ends:
+        return []
+    tail = text[ends[-1].end():].strip("\n")
+    return tail.splitlines() + [""] if tail else []
+
+
 def old_section(text, name):
     """Section `name` of a report written before (its marked lines), or None when it has none. A
     report without markers (written before they existed) is cut at its headings."""
@@ -1047,6 +1062,7 @@ def main():
         out += marked("runtime-targets", parts["runtime-targets"]) + marked("compile-targets", parts["compile-targets"])
     out += parts["setup"] + marked("runtime-setup", parts["runtime-setup"])
     out += marked("runtime", parts["runtime"]) + marked("compile", parts["compile"])
+    out += hand_written_tail(args.markdown)
     with open(args.markdown, "w") as f:
         f.write("\n".join(out).rstrip() + "\n")
     print(f"report.py: wrote {', '.join(written)} ({len(rows)} runtime rows, {len(comp)} compile rows"

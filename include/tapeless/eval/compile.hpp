@@ -562,7 +562,8 @@ private:
 
 //! Plans `loss` and the gradients with respect to the leaves `wrt` once; see `compiled`.
 //! `auto step = compile(loss, W1, B1); step(); step.value(); step.grad(W1);`
-template <expression Loss, differentiable... Wrt>
+template <expression Loss, class... Wrt>
+    requires(detail::all_differentiable<Wrt...>())
 auto compile(Loss const& loss, Wrt const&... wrt) {
     return compiled<Loss, Wrt...>(loss, wrt...);
 }
@@ -595,7 +596,8 @@ auto eval(E const& e) {
 
 //! The loss and one gradient tensor per leaf in `wrt`, in one shot:
 //! `auto [loss, gw1, gb1] = value_and_grad(mse(...), W1, B1);`
-template <expression Loss, differentiable... Wrt>
+template <expression Loss, class... Wrt>
+    requires(detail::all_differentiable<Wrt...>())
 auto value_and_grad(Loss const& loss, Wrt const&... wrt) {
     compiled<Loss, Wrt...> c(loss, wrt...);
     c();

@@ -68,6 +68,19 @@ inline constexpr std::string_view leaf_name_v<stack<N, X>> = N.view();
 template <class E>
 concept differentiable = expression<E> || detail::is_stack_v<E>;
 
+namespace detail {
+//! Every type of a pack is `differentiable`. An array, not `differentiable... Wrt`: clang checks a
+//! constrained pack as one fold expression, which stops at 256 arguments (a 128-block network has
+//! 258 parameters).
+template <class... E>
+constexpr bool all_differentiable() {
+    constexpr bool ok[] = {true, differentiable<E>...};
+    for (bool b : ok)
+        if (!b) return false;
+    return true;
+}
+} // namespace detail
+
 //! A stack of parameters named `Name` over the tensors of `v`, one per layer of a `repeat`:
 //! `auto W = tl::params<"w">(w); ... tl::repeat(block, x, W, B)`. `v` must outlive the stack.
 template <fixed_string Name, class T, std::size_t R, std::size_t C>

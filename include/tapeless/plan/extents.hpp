@@ -5,7 +5,6 @@
 
 #include "state.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 
@@ -27,17 +26,23 @@ constexpr std::array<std::size_t, 2 * N> extent_classes(std::array<node_info, N>
         if (a != b) parent[a > b ? a : b] = a < b ? a : b;
     };
     auto ext = [&](std::size_t i, int d) { return d ? info[i].stat.cols : info[i].stat.rows; };
-    // Equal static extents share a class: sort the slots by extent, unite neighbours.
-    std::array<std::size_t, 2 * N> by_extent{};
-    std::size_t nstatic = 0;
-    for (std::size_t k = 0; k < 2 * N; ++k)
-        if (ext(k / 2, int(k % 2)) != dynamic) by_extent[nstatic++] = k;
-    std::sort(by_extent.begin(), by_extent.begin() + nstatic, [&](std::size_t x, std::size_t y) {
-        return ext(x / 2, int(x % 2)) < ext(y / 2, int(y % 2));
-    });
-    for (std::size_t k = 1; k < nstatic; ++k)
-        if (ext(by_extent[k] / 2, int(by_extent[k] % 2)) == ext(by_extent[k - 1] / 2, int(by_extent[k - 1] % 2)))
-            unite(by_extent[k], by_extent[k - 1]);
+    // Equal static extents share a class: each slot joins the first slot of its value, found in an
+    // open-addressed table (a sort of all 2N slots took most of clang's constexpr step budget of a
+    // 128-layer network's plan).
+    constexpr std::size_t cap = [] {
+        std::size_t c = 1;
+        while (c < 4 * N) c *= 2;
+        return c;
+    }();
+    std::array<std::size_t, cap> first{}; // slot + 1 of the first slot with that value; 0: empty
+    for (std::size_t k = 0; k < 2 * N; ++k) {
+        std::size_t const e = ext(k / 2, int(k % 2));
+        if (e == dynamic) continue;
+        std::size_t h = (e * 0x9E3779B97F4A7C15ull) >> 17 & (cap - 1);
+        while (first[h] && ext((first[h] - 1) / 2, int((first[h] - 1) % 2)) != e) h = (h + 1) & (cap - 1);
+        if (first[h]) unite(k, first[h] - 1);
+        else first[h] = k + 1;
+    }
     // Two passes: a union found late (a matmul's inner extents) can settle an earlier broadcast.
     for (int pass = 0; pass < 2; ++pass)
         for (std::size_t i = 0; i < N; ++i) {

@@ -60,12 +60,17 @@ struct plan {
         record const& r = graph.rec[graph.out[0]];
         return r.kind == record_kind::node && r.op == index_of_v<op::seed, ops>;
     }();
-    // The planner's passes in order, one constant each (see `after`).
-    static constexpr analysis<size> facts = facts_and_extents([] {
+    // The planner's passes in order, one constant each (see `after`); the records' facts are one
+    // too, apart from their extent classes (together they passed clang's step cap at 128 blocks).
+    static constexpr std::array<node_info, size> record_facts = [] {
+        std::array<bool, size> output{};
+        for (std::size_t o : graph.out) output[o] = true;
         std::array<node_info, size> info{};
-        for (std::size_t i = 0; i < size; ++i) info[i] = info_of_record(graph, op_facts<ops>.data(), i, immediates.data());
+        for (std::size_t i = 0; i < size; ++i)
+            info[i] = info_of_record(graph, op_facts<ops>.data(), i, immediates.data(), output[i]);
         return info;
-    }(), seeded);
+    }();
+    static constexpr analysis<size> facts = facts_and_extents(record_facts, seeded);
     static constexpr analysis<size> live = after<size, mark_live<size>>(facts);
     static constexpr analysis<size> operands = after<size, find_operands<size>>(live);
     static constexpr analysis<size> buffers = after<size, choose_buffers<size>>(operands);

@@ -109,16 +109,18 @@ struct analysis {
     constexpr bool member_of(std::size_t g, std::size_t i) const { return group_of[i] == g && !alias[i]; }
 };
 
-//! The facts of record i of a derived graph, as the planner reads them.
+//! The facts of record i of a derived graph, as the planner reads them; `output`: whether it is
+//! the loss or a gradient (marked once for all records: a scan of the outputs per record cost
+//! records x parameters constexpr steps, more than clang allows at 128 layers).
 template <std::size_t M, std::size_t NO>
 constexpr node_info info_of_record(derived_graph<M, NO> const& d, op_fact const* facts, std::size_t i,
-                                   bool const* immediate) {
+                                   bool const* immediate, bool output) {
     record const& r = d.rec[i];
     node_info f;
     f.unit = r.stat == shape{1, 1};
     f.stat = r.stat;
     f.rule = shape_rule::scalar;
-    for (std::size_t o : d.out) f.output = f.output || o == i;
+    f.output = output;
     f.forward = d.forward[i];
     if (r.kind == record_kind::leaf) f.cat = category::leaf;
     else if (immediate[i]) f.cat = category::immediate;
