@@ -66,7 +66,7 @@ out="${TAPELESS_BENCH_OUT:-$build/results}"
 skip_libtorch="${TAPELESS_BENCH_SKIP_LIBTORCH:-0}"
 only="" # run_rows: only rows whose name contains this
 command_line="bash scripts/bench.sh $*"
-for v in TAPELESS_BENCH_DEPTHS TAPELESS_BENCH_BLOCKS_RESIDUAL TAPELESS_BENCH_BLOCKS_LAYERNORM \
+for v in TAPELESS_BENCH_DEPTHS TAPELESS_BENCH_BLOCKS_RESIDUAL TAPELESS_BENCH_BLOCKS_PRENORM \
          TAPELESS_BENCH_TIMEOUT TAPELESS_BENCH_REPETITIONS TAPELESS_BENCH_MIN_TIME TAPELESS_BENCH_CPU \
          TAPELESS_BENCH_FILTER TAPELESS_BENCH_BUILD TAPELESS_BENCH_BUILD_CBLAS TAPELESS_BENCH_OUT \
          TAPELESS_BENCH_SKIP_LIBTORCH TAPELESS_SKIP_APT TAPELESS_SKIP_BUILD TAPELESS_SKIP_RUN TAPELESS_SKIP_COMPILE; do
@@ -224,6 +224,9 @@ step "report"
 keep=()
 [[ "${TAPELESS_SKIP_RUN:-0}" == 1 ]] && keep+=(--keep-runtime)
 [[ "${TAPELESS_SKIP_COMPILE:-0}" == 1 ]] && keep+=(--keep-compile)
-run python3 benchmarks/report.py --results "$out" --command "$command_line" \
+# Debian's python3, whose matplotlib apt installed (a python3 first on PATH may lack it).
+py=/usr/bin/python3
+[[ -x "$py" ]] || py=python3
+run "$py" benchmarks/report.py --results "$out" --command "$command_line" \
     --markdown benchmarks/RESULTS.md --svg benchmarks/results_time_per_step.svg "${keep[@]}"
 echo "bench.sh: done in $((SECONDS - start)) s"
