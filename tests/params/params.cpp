@@ -77,6 +77,27 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(momentum_over_a_set_is_bitwise_the_variadic_step, 
     check_bitwise<T, tl::optim::momentum<T>>({.lr = T(0.05)});
 }
 
+BOOST_AUTO_TEST_CASE(clipping_over_a_set_is_the_variadic_clipping) {
+    tl::test::seed_net<double> a(32, 12, 7, 1), b(32, 12, 7, 1);
+    auto step_a = a.compile();
+    auto params = tl::parameters(b.W1(), b.B1(), b.W2(), b.B2());
+    auto step = tl::compile(b.loss(), params);
+    tl::optim::adam<double> opt_a({.lr = 1e-2}), opt({.lr = 1e-2});
+    for (int i = 0; i < 5; ++i) {
+        step_a(tl::serial);
+        step(tl::serial);
+        double norm_a = tl::optim::clip_grad_norm(opt_a, 1e-3, a.w1, step_a.grad(a.W1()), a.b1, step_a.grad(a.B1()),
+                                                  a.w2, step_a.grad(a.W2()), a.b2, step_a.grad(a.B2()));
+        double norm = tl::optim::clip_grad_norm(opt, 1e-3, params, step);
+        BOOST_TEST(norm == norm_a);
+        BOOST_TEST(norm > 1e-3); // the clipping is active
+    }
+    BOOST_TEST(same_bits(a.w1, b.w1));
+    BOOST_TEST(same_bits(a.b1, b.b1));
+    BOOST_TEST(same_bits(a.w2, b.w2));
+    BOOST_TEST(same_bits(a.b2, b.b2));
+}
+
 BOOST_AUTO_TEST_CASE_TEMPLATE(grad_by_name_is_grad_by_leaf, T, types) {
     tl::test::seed_net<T> n(16, 5, 4, 2);
     auto params = tl::parameters(n.W1(), n.B1(), n.W2(), n.B2());

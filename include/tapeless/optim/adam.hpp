@@ -50,6 +50,12 @@ public:
     //! `binding_error` before any parameter, state or the step count changes.
     template <class... Args>
     void step(Args&&... args) {
+        step_scaled(T(1), args...);
+    }
+
+    //! `step` with every gradient multiplied by `scale` (what `clip_grad_norm` passes).
+    template <class... Args>
+    void step_scaled(T scale, Args&&... args) {
         auto pairs = detail::pairs_of<T>("adam", args...);
         detail::check_shapes<T>("adam", pairs);
         state_.bind("adam", pairs);
@@ -64,7 +70,7 @@ public:
         for (std::size_t i = 0; i < pairs.size(); ++i) {
             auto const& p = pairs[i];
             update(p.param, p.grad, state_.buffer(i, 0), state_.buffer(i, 1), p.param_shape.size(), o.beta1,
-                   o.beta2, o.eps, a, c, decay);
+                   o.beta2, o.eps, a, c, decay, scale);
         }
     }
 
@@ -87,9 +93,9 @@ public:
 
 private:
     static void update(T* TAPELESS_RESTRICT p, T const* TAPELESS_RESTRICT g, T* TAPELESS_RESTRICT m,
-                       T* TAPELESS_RESTRICT v, std::size_t n, T b1, T b2, T eps, T a, T c, T decay) {
+                       T* TAPELESS_RESTRICT v, std::size_t n, T b1, T b2, T eps, T a, T c, T decay, T s) {
         for (std::size_t i = 0; i < n; ++i) {
-            T gi = g[i];
+            T gi = s * g[i];
             T mi = b1 * m[i] + (1 - b1) * gi;
             T vi = b2 * v[i] + (1 - b2) * gi * gi;
             m[i] = mi;

@@ -44,6 +44,12 @@ public:
     //! `binding_error` before any parameter or state changes.
     template <class... Args>
     void step(Args&&... args) {
+        step_scaled(T(1), args...);
+    }
+
+    //! `step` with every gradient multiplied by `scale` (what `clip_grad_norm` passes).
+    template <class... Args>
+    void step_scaled(T scale, Args&&... args) {
         auto pairs = detail::pairs_of<T>("momentum", args...);
         detail::check_shapes<T>("momentum", pairs);
         state_.bind("momentum", pairs);
@@ -51,7 +57,7 @@ public:
         for (std::size_t i = 0; i < pairs.size(); ++i) {
             auto const& p = pairs[i];
             update(p.param, p.grad, state_.buffer(i, 0), p.param_shape.size(), o.lr, o.momentum, o.weight_decay,
-                   o.nesterov);
+                   o.nesterov, scale);
         }
     }
 
@@ -67,17 +73,17 @@ public:
 
 private:
     static void update(T* TAPELESS_RESTRICT p, T const* TAPELESS_RESTRICT g, T* TAPELESS_RESTRICT v,
-                       std::size_t n, T lr, T mu, T wd, bool nesterov) {
+                       std::size_t n, T lr, T mu, T wd, bool nesterov, T s) {
         // Two loops rather than a branch inside one: each is a straight line the vectorizer takes.
         if (nesterov) {
             for (std::size_t i = 0; i < n; ++i) {
-                T d = g[i] + wd * p[i];
+                T d = s * g[i] + wd * p[i];
                 v[i] = mu * v[i] + d;
                 p[i] -= lr * (d + mu * v[i]);
             }
         } else {
             for (std::size_t i = 0; i < n; ++i) {
-                v[i] = mu * v[i] + (g[i] + wd * p[i]);
+                v[i] = mu * v[i] + (s * g[i] + wd * p[i]);
                 p[i] -= lr * v[i];
             }
         }

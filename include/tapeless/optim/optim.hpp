@@ -1,4 +1,4 @@
-//! @file The optimizers' umbrella header: `tapeless::optim::sgd`, `momentum` and `adam`.
+//! @file The optimizers' umbrella header: `tapeless::optim::sgd`, `momentum`, `adam`, `clip_grad_norm` and `warmup_cosine`.
 // SPDX-License-Identifier: BSL-1.0
 #ifndef TAPELESS_OPTIM_OPTIM_HPP
 #define TAPELESS_OPTIM_OPTIM_HPP
@@ -28,11 +28,17 @@
 //! first step and reject another order (`binding_error`): state never silently moves between
 //! two same-shaped parameters.
 //!
+//! Training helpers: `clip_grad_norm(opt, max_norm, pairs...)` takes `opt`'s step with the
+//! gradients scaled to a global L2 norm of at most `max_norm`; `warmup_cosine` gives the learning
+//! rate per step (`opt.options().lr = lr(t)`). AdamW is `adam` with `weight_decay`.
+//!
 //! Allocation: `sgd` never allocates; `momentum` and `adam` allocate their state once, at the
 //! first step; every later step allocates nothing.
 
 #include "adam.hpp"
+#include "clip.hpp"
 #include "momentum.hpp"
+#include "schedule.hpp"
 #include "sgd.hpp"
 
 #endif

@@ -36,9 +36,16 @@ public:
     //! shape differs from its parameter's, before any parameter changes.
     template <class... Args>
     void step(Args&&... args) {
+        step_scaled(T(1), args...);
+    }
+
+    //! `step` with every gradient multiplied by `scale` (what `clip_grad_norm` passes).
+    template <class... Args>
+    void step_scaled(T scale, Args&&... args) {
         auto pairs = detail::pairs_of<T>("sgd", args...);
         detail::check_shapes<T>("sgd", pairs);
-        for (auto const& p : pairs) update(p.param, p.grad, p.param_shape.size(), options_.lr, options_.weight_decay);
+        for (auto const& p : pairs)
+            update(p.param, p.grad, p.param_shape.size(), options_.lr, options_.weight_decay, scale);
     }
 
     //! The hyperparameters; change `lr` between steps for a schedule.
@@ -46,8 +53,8 @@ public:
     [[nodiscard]] options_type const& options() const { return options_; }
 
 private:
-    static void update(T* TAPELESS_RESTRICT p, T const* TAPELESS_RESTRICT g, std::size_t n, T lr, T wd) {
-        for (std::size_t i = 0; i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
+    static void update(T* TAPELESS_RESTRICT p, T const* TAPELESS_RESTRICT g, std::size_t n, T lr, T wd, T s) {
+        for (std::size_t i = 0; i < n; ++i) p[i] -= lr * (s * g[i] + wd * p[i]);
     }
 
     options_type options_;
