@@ -1,8 +1,9 @@
 // clip_grad_norm against the same step on gradients scaled by hand, and warmup_cosine against its
 // formula at the points where its pieces meet.
+#include "support/hand_worked.hpp"
+
 #include <tapeless/optim/optim.hpp>
 
-#include <boost/mpl/list.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -15,10 +16,9 @@ namespace tt = boost::test_tools;
 
 namespace {
 
-using types = boost::mpl::list<float, double>;
-
+using types = tl::test::element_types;
 template <class T>
-constexpr double tol = sizeof(T) == 4 ? 1e-6 : 1e-13;
+constexpr double tol = tl::test::hand_tol<T>;
 
 } // namespace
 

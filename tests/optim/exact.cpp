@@ -1,7 +1,8 @@
 // The first two steps of each optimizer against values worked out by hand from the update rules.
+#include "support/hand_worked.hpp"
+
 #include <tapeless/optim/optim.hpp>
 
-#include <boost/mpl/list.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -12,10 +13,9 @@ namespace tt = boost::test_tools;
 
 namespace {
 
-using types = boost::mpl::list<float, double>;
-
+using types = tl::test::element_types;
 template <class T>
-constexpr double tol = sizeof(T) == 4 ? 1e-6 : 1e-14;
+constexpr double tol = tl::test::hand_tol<T>;
 
 // Two steps on p = (p0, p1) with gradients g1 then g2; returns p after each step.
 template <class T, class Opt>
