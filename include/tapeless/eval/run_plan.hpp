@@ -10,6 +10,7 @@
 #include "../plan/plan.hpp"
 #include "bound_state.hpp"
 #include "call_kernel.hpp"
+#include "custom_kernel.hpp"
 #include "gemm_kernel.hpp"
 #include "loop_kernel.hpp"
 
@@ -68,6 +69,11 @@ template <class Plan, class T, std::size_t G>
     requires(Plan::a.groups[G].call)
 struct kernel_of<Plan, T, G> {
     using type = call_kernel<T, at_t<Plan::info[Plan::a.groups[G].node].op, typename Plan::ops>>;
+};
+template <class Plan, class T, std::size_t G>
+    requires(Plan::a.groups[G].custom)
+struct kernel_of<Plan, T, G> {
+    using type = custom_kernel<T, at_t<Plan::info[Plan::a.groups[G].node].op, typename Plan::ops>>;
 };
 //! The kernel type of group G: named, not instantiated, for the group that is not of its kind.
 template <class Plan, class T, std::size_t G>

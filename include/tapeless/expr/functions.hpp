@@ -10,6 +10,7 @@
 #include "layers.hpp"
 #include "losses.hpp"
 #include "math.hpp"
+#include "normalization.hpp"
 #include "reductions.hpp"
 #include "transpose.hpp"
 

@@ -70,8 +70,10 @@ std::string explain(Step const& step) {
     auto shapes = step.shapes();
     auto value = [&](std::size_t i) { return outputs[i].empty() ? names[i] : outputs[i] + " = " + names[i]; };
 
+    std::string const own = plan::own_count ? std::to_string(plan::own_count) + " own, " : std::string();
     std::string out = std::to_string(plan::kernel_count) + " kernels (" + std::to_string(plan::gemm_count) +
-                      " gemm, " + std::to_string(plan::kernel_count - plan::gemm_count) + " loop), " +
+                      " gemm, " + own + std::to_string(plan::kernel_count - plan::gemm_count - plan::own_count) +
+                      " loop), " +
                       (sizeof(T) == 4 ? "float" : "double") + " (" + std::to_string(sizeof(T)) + " bytes)\n";
     out += "kernel  " + cell("kind", 14, true) + cell("m x n (x k)", 12) + cell("FLOPs", 12) +
            cell("bytes read", 12) + cell("bytes written", 15) + "  computes\n";
@@ -83,14 +85,15 @@ std::string explain(Step const& step) {
         std::string dims = detail::extents(k.m, k.n) + (k.gemm ? "x" + std::to_string(k.k) : "");
         auto const w = repeat_of(g);
         std::string const kind = k.gemm ? "gemm " + detail::gemm_formula(k.ta, k.tb)
-                                 : gi.call ? std::string(w.backward ? "repeat back" : "repeat") + " x" +
-                                                 std::to_string(repeats[w.repeat].layers)
-                                           : std::string("loop");
+                                 : gi.call   ? std::string(w.backward ? "repeat back" : "repeat") + " x" +
+                                                   std::to_string(repeats[w.repeat].layers)
+                                 : gi.custom ? std::string(a.info[gi.node].name)
+                                             : std::string("loop");
         out += cell(std::to_string(g + 1), 6) + "  " + cell(kind, 14, true) + cell(dims, 12) +
                cell(std::to_string(k.flops), 12) + cell(std::to_string(k.read), 12) +
                cell(std::to_string(k.written), 15) + "  ";
         std::string const indent(6 + 2 + 14 + 12 + 12 + 12 + 15 + 2, ' ');
-        if (gi.gemm || gi.call) {
+        if (gi.single()) {
             out += "-> " + value(gi.node) + "\n";
             continue;
         }
@@ -104,7 +107,9 @@ std::string explain(Step const& step) {
     }
     out += cell("total", 6) + std::string(2 + 14 + 12, ' ') + cell(std::to_string(flops), 12) +
            cell(std::to_string(read), 12) + cell(std::to_string(written), 15) + "\n";
-    out += "(FLOPs: gemm 2·m·n·k, loops 1 per op per element; bytes: each buffer once per kernel)\n";
+    out += std::string("(FLOPs: gemm 2·m·n·k, loops 1 per op per element") +
+           (plan::own_count ? ", an op's own kernel its cost per element" : "") +
+           "; bytes: each buffer once per kernel)\n";
 
     constexpr std::size_t offset_width = plan::seeded ? 14 : 10; // "shared 1024" in a repeat's block
     out += "\nbuffers (offset in elements; kernels: first written .. last read, 0 = at bind)\n";

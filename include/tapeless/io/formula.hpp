@@ -31,6 +31,7 @@
 #include "../ops/gelu.hpp"
 #include "../ops/ge.hpp"
 #include "../ops/inv_count.hpp"
+#include "../ops/layer_norm.hpp"
 #include "../ops/leaky_relu.hpp"
 #include "../ops/leaky_step.hpp"
 #include "../ops/log.hpp"

@@ -91,15 +91,16 @@ std::string to_dot(Step const& step) {
         auto const& gi = a.groups[g];
         auto const& k = costs[g];
         std::string head = "kernel " + std::to_string(g + 1) + ": " +
-                           (gi.gemm ? "gemm " + detail::gemm_formula(k.ta, k.tb) + " (" +
-                                          detail::extents(k.m, k.n) + "x" + std::to_string(k.k) + ")"
-                                    : "loop over " + detail::extents(k.m, k.n)) +
+                           (gi.gemm     ? "gemm " + detail::gemm_formula(k.ta, k.tb) + " (" +
+                                              detail::extents(k.m, k.n) + "x" + std::to_string(k.k) + ")"
+                            : gi.single() ? std::string(a.info[gi.node].name) + " (" + detail::extents(k.m, k.n) + ")"
+                                          : "loop over " + detail::extents(k.m, k.n)) +
                            "\n" + std::to_string(k.flops) + " FLOPs, " + std::to_string(k.read) + " B read, " +
                            std::to_string(k.written) + " B written";
         out += "  subgraph cluster_k" + std::to_string(g + 1) + " {\n    label=" + dot_quote(head) +
                "; color=\"" + (gi.gemm ? "#4a6fa5" : "#6aa84f") + "\";\n";
         auto in_kernel = [&](std::size_t j) { // computed by this loop, not read from memory
-            if (gi.gemm) return false;
+            if (gi.single()) return false;
             for (std::size_t e = gi.cbegin; e < gi.cend; ++e)
                 if (a.closure[e] == j) return a.role[e] == detail::entry_role::compute;
             return a.member_of(g, j);
@@ -115,6 +116,11 @@ std::string to_dot(Step const& step) {
             out += "    " + id(g, c) + " [label=" + label(c, buffer_line(c)) + ", shape=box];\n";
             edges += edge(home(a.gemm_a[c]), id(g, c), "label=" + dot_quote(k.ta ? "Aᵀ" : "A"));
             edges += edge(home(a.gemm_b[c]), id(g, c), "label=" + dot_quote(k.tb ? "Bᵀ" : "B"));
+        } else if (gi.single()) { // its arguments, read from memory
+            std::size_t c = gi.node;
+            out += "    " + id(g, c) + " [label=" + label(c, buffer_line(c)) + ", shape=box];\n";
+            for (std::size_t j = 0; j < a.info[c].nargs; ++j)
+                if (a.info[c].reads[j]) edges += edge(home(a.info[c].arg[j]), id(g, c));
         } else {
             for (std::size_t e = gi.cbegin; e < gi.cend; ++e) {
                 std::size_t i = a.closure[e];
@@ -144,7 +150,7 @@ std::string to_dot(Step const& step) {
             }
         out += "  }\n";
         // Kernels top to bottom in run order, whatever the data edges say.
-        std::string first = id(g, gi.gemm ? gi.node : a.members[gi.mbegin]);
+        std::string first = id(g, gi.single() ? gi.node : a.members[gi.mbegin]);
         if (!previous.empty()) edges += edge(previous, first, "style=invis");
         previous = first;
     }

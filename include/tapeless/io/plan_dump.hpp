@@ -33,6 +33,8 @@ std::string describe_plan(std::span<shape const> bound = {}, std::span<std::stri
         if (gi.gemm) {
             std::size_t c = gi.node;
             out += "gemm  " + value(c) + "\n";
+        } else if (gi.custom || gi.call) { // a kernel of the op's own, named after it
+            out += std::string(a.info[gi.node].name) + "  " + value(gi.node) + "\n";
         } else {
             out += "loop  over " + names[gi.node] + ":";
             for (std::size_t m = gi.mbegin; m < gi.mend; ++m) out += "\n        -> " + value(a.members[m]);

@@ -60,6 +60,14 @@ std::vector<kernel_cost> kernel_costs(Step const& step) {
         k.m = shapes[gi.node].rows;
         k.n = shapes[gi.node].cols;
         if (gi.call) continue; // a `repeat`: its layers' costs (`step_repeat_costs`)
+        if (gi.custom) { // the op's cost per element, each argument read once
+            node_info const& f = a.info[gi.node];
+            k.flops = std::uint64_t(f.cost) * k.m * k.n;
+            for (std::size_t j = 0; j < f.nargs; ++j)
+                if (f.reads[j] && a.info[f.arg[j]].cat != category::immediate) k.read += size(f.arg[j]) * bytes;
+            k.written = size(gi.node) * bytes;
+            continue;
+        }
         if (gi.gemm) {
             std::size_t c = gi.node, x = a.gemm_a[c], y = a.gemm_b[c];
             k.gemm = true;

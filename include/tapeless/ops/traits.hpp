@@ -23,6 +23,8 @@ enum class op_kind {
     layout,      //!< transpose: never computed, folded into GEMM flags or index maps
     shape_only,  //!< a 1x1 value computed from its argument's shape alone (e.g. 1/size)
     call,        //!< a kernel of its own that runs a plan of its own (`repeat`)
+    custom,      //!< a kernel the op defines (`Op::run`, see `ops/custom.hpp`) on whole buffers:
+                 //!< row-wise normalisations, gathers and scatters
 };
 
 //! How an op's result shape follows from its arguments'.

@@ -18,6 +18,7 @@ constexpr void choose_buffers(analysis<N>& a) {
         switch (info[i].cat) {
         case category::leaf:
         case category::call:
+        case category::custom:
         case category::contraction: a.buffer[i] = true; break;
         // A value known at bind that a GEMM reads (the 1 seeding sum(a·b)) is written into a
         // buffer of its own when the step is bound: the planner decides, not the adjoint rules.

@@ -34,7 +34,7 @@ constexpr void form_closures(analysis<N>& a) {
     std::array<std::size_t, N> need{}, stack{}, cpos{}; // need[j] == g + 1: in group g's closure
     for (std::size_t g = 0; g < a.ngroups; ++g) {
         group_info& gi = a.groups[g];
-        if (gi.gemm || gi.call) continue;
+        if (gi.single()) continue;
         gi.cbegin = a.nclosure;
         std::size_t top = 0;
         for (std::size_t m = gi.mbegin; m < gi.mend; ++m) {

@@ -35,8 +35,9 @@ constexpr void form_groups(analysis<N>& a) {
             a.group_of[i] = a.group_of[info[i].arg[0]];
             continue;
         }
-        if (info[i].cat == category::contraction || info[i].cat == category::call) {
-            a.groups[a.ngroups] = {info[i].cat == category::contraction, info[i].cat == category::call, i};
+        if (info[i].cat == category::contraction || info[i].cat == category::call || info[i].cat == category::custom) {
+            a.groups[a.ngroups] = {info[i].cat == category::contraction, info[i].cat == category::call,
+                                   info[i].cat == category::custom, i};
             a.group_of[i] = a.ngroups++;
             if (info[i].forward) a.forward_groups = a.ngroups;
             continue;
@@ -56,7 +57,7 @@ constexpr void form_groups(analysis<N>& a) {
                 if (a.group_of[j] == npos) continue; // leaves and immediates
                 std::size_t g = a.group_of[j];
                 // Same element, same iteration: a member of a group that loops over this domain.
-                bool same_pass = !transposed && !a.alias[j] && !a.groups[g].gemm && !a.groups[g].call &&
+                bool same_pass = !transposed && !a.alias[j] && !a.groups[g].single() &&
                                  info[j].cat == category::elementwise && a.groups[g].dom_r == dr &&
                                  a.groups[g].dom_c == dc;
                 std::size_t r = same_pass ? g : g + 1;
@@ -69,7 +70,7 @@ constexpr void form_groups(analysis<N>& a) {
             if (a.groups[g].dom_c == dc) pick = g;
         if (pick == npos) {
             pick = a.ngroups++;
-            a.groups[pick] = {false, false, d, dr, dc};
+            a.groups[pick] = {false, false, false, d, dr, dc};
             prev_same[pick] = newest[dr];
             newest[dr] = pick;
         }

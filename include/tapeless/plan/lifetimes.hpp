@@ -18,7 +18,7 @@ constexpr void find_lifetimes(analysis<N>& a) {
             std::size_t p = a.groups[g].node;
             a.last_use[a.gemm_a[p]] = g;
             a.last_use[a.gemm_b[p]] = g;
-        } else if (a.groups[g].call) {
+        } else if (a.groups[g].call || a.groups[g].custom) {
             std::size_t p = a.groups[g].node;
             for (std::size_t k = 0; k < info[p].nargs; ++k)
                 if (info[p].reads[k]) a.last_use[info[p].arg[k]] = g;

@@ -25,10 +25,12 @@ constexpr void find_operands(analysis<N>& a) {
                 (k == 0 ? a.gemm_a : a.gemm_b)[i] = j;
                 (k == 0 ? a.ta : a.tb)[i] = t;
             }
-        } else if (info[i].cat == category::call) {
-            // A call reads its arguments from memory (a transpose there is not supported).
+        } else if (info[i].cat == category::call || info[i].cat == category::custom) {
+            // A call reads its arguments from memory (a transpose there is not supported); a
+            // custom kernel too, but takes a scalar known at bind as a value.
             for (std::size_t k = 0; k < info[i].nargs; ++k) {
                 if (!info[i].reads[k]) continue;
+                if (info[i].cat == category::custom && info[info[i].arg[k]].cat == category::immediate) continue;
                 if (info[info[i].arg[k]].cat == category::layout) a.unsupported_layout = true;
                 a.needs_buffer[info[i].arg[k]] = true;
             }

@@ -115,7 +115,7 @@ struct plan {
     // so both can be named uniformly (neither placeholder is ever run).
     template <std::size_t G>
     static constexpr auto loop = [] {
-        if constexpr (a.groups[G].gemm || a.groups[G].call) return loop_spec<1, 1>{};
+        if constexpr (a.groups[G].single()) return loop_spec<1, 1>{};
         else return make_loop_spec<a.groups[G].cend - a.groups[G].cbegin, a.groups[G].mend - a.groups[G].mbegin>(a, G);
     }();
     template <std::size_t G>
@@ -136,6 +136,12 @@ struct plan {
     static constexpr std::size_t gemm_count = [] {
         std::size_t c = 0;
         for (std::size_t g = 0; g < a.ngroups; ++g) c += a.groups[g].gemm;
+        return c;
+    }();
+    //! Number of kernels of an op's own (a `repeat`, a custom op such as `layer_norm`) among them.
+    static constexpr std::size_t own_count = [] {
+        std::size_t c = 0;
+        for (std::size_t g = 0; g < a.ngroups; ++g) c += a.groups[g].call || a.groups[g].custom;
         return c;
     }();
 };

@@ -89,11 +89,14 @@ constexpr loop_spec<NC, NM> make_loop_spec(analysis<N> const& a, std::size_t g) 
     return s;
 }
 
-//! How many node references group g's kernel has (see `loop_refs`; a GEMM has c, a, b).
+//! How many node references group g's kernel has (see `loop_refs`; a GEMM has c, a, b; a custom
+//! kernel its value and one per argument slot).
 template <std::size_t N>
 constexpr std::size_t group_refs(analysis<N> const& a, std::size_t g) {
     group_info const& gi = a.groups[g];
-    return gi.gemm || gi.call ? 3 : loop_refs{gi.cend - gi.cbegin, gi.mend - gi.mbegin}.size();
+    return gi.custom             ? 1 + max_arity
+           : gi.gemm || gi.call ? 3
+                                : loop_refs{gi.cend - gi.cbegin, gi.mend - gi.mbegin}.size();
 }
 //! The node references of every kernel, group after group.
 template <std::size_t N>
@@ -112,6 +115,12 @@ constexpr std::array<std::size_t, R + 1> make_refs(analysis<N> const& a) {
             r[at++] = gi.node;
             r[at++] = a.gemm_a[gi.node];
             r[at++] = a.gemm_b[gi.node];
+            continue;
+        }
+        if (gi.custom) { // its value, then its arguments (an absent one: the value again)
+            r[at++] = gi.node;
+            for (std::size_t k = 0; k < max_arity; ++k)
+                r[at++] = k < a.info[gi.node].nargs ? a.info[gi.node].arg[k] : gi.node;
             continue;
         }
         if (gi.call) { // the call's value, its first argument, its last

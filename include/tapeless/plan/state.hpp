@@ -13,7 +13,7 @@
 
 namespace tapeless::detail {
 
-enum class category : unsigned char { leaf, immediate, elementwise, reduction, contraction, layout, call };
+enum class category : unsigned char { leaf, immediate, elementwise, reduction, contraction, layout, call, custom };
 
 //! What the planner knows of one node, as plain constexpr data.
 struct node_info {
@@ -57,10 +57,13 @@ struct kernel_call {
 struct group_info {
     bool gemm = false;
     bool call = false;                // a kernel that runs a plan of its own (`op_kind::call`)
+    bool custom = false;              // a kernel the op defines (`op_kind::custom`)
     std::size_t node = npos;          // gemm: the product; loop: the domain node
     std::size_t dom_r = npos, dom_c = npos; // extent classes of the loop domain
     std::size_t mbegin = 0, mend = 0; // members[mbegin, mend)
     std::size_t cbegin = 0, cend = 0; // closure[cbegin, cend)
+    //! Not a fused loop: one op on whole buffers (a product, a call, a custom kernel).
+    constexpr bool single() const { return gemm || call || custom; }
 };
 
 // Elementwise nodes recomputed in every kernel that reads them, unless an inline chain grows past
@@ -132,6 +135,7 @@ constexpr node_info info_of_record(derived_graph<M, NO> const& d, op_fact const*
                 : op.kind == op_kind::reduction ? category::reduction
                 : op.kind == op_kind::contraction ? category::contraction
                 : op.kind == op_kind::call        ? category::call
+                : op.kind == op_kind::custom      ? category::custom
                                                    : category::layout;
     }
     f.rule = op.rule;

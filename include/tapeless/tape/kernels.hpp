@@ -4,6 +4,7 @@
 #define TAPELESS_TAPE_KERNELS_HPP
 
 #include "../config.hpp"
+#include "../detail/reduce_sum.hpp"
 #include "node.hpp"
 
 #include <algorithm>
@@ -16,17 +17,7 @@
 namespace tapeless::tape::detail {
 
 // ---------------------------------------------------------------------------------------------
-// Sums: eight partial sums, so the loop vectorizes without -ffast-math (a single accumulator is
-// a serial dependency chain that strict IEEE semantics forbid the compiler to reorder).
-template <class T, class F>
-TAPELESS_ALWAYS_INLINE T reduce_sum(std::size_t n, F f) {
-    T acc[8] = {};
-    std::size_t k = 0;
-    for (; k + 8 <= n; k += 8)
-        for (std::size_t l = 0; l < 8; ++l) acc[l] += f(k + l);
-    for (; k < n; ++k) acc[0] += f(k);
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-}
+using tapeless::detail::reduce_sum;
 
 // Stable logistic: exp of a non-positive argument only, both branches accurate in relative terms.
 template <class T>

@@ -48,6 +48,7 @@ enum class op_code : std::uint8_t {
     l2,
     log_softmax,
     softmax,
+    layer_norm,           // (x - mean_row) / √(var_row + s0); aux: 1/√(var_row + s0) per row
     cross_entropy_labels, // aux: row max, then row log Σ exp(x - max); labels: class indices
     cross_entropy_probs,  // aux: as above
     bce_logits,

@@ -257,6 +257,34 @@ struct recorder {
         return t.push(n);
     }
 
+    // Each row to mean 0, variance 1: the value x̂ and, in aux, each row's 1/σ for the backward sweep.
+    static var<T> layer_norm(var<T> const& x, T eps) {
+        tape<T>& t = owner(x, "layer_norm");
+        T const* xv = t.value_of(x.id_);
+        node_t n;
+        n.op = op_code::layer_norm;
+        n.rows = t.nodes_[x.id_].rows;
+        n.cols = t.nodes_[x.id_].cols;
+        if (n.cols == 0) throw shape_error("tapeless: tape: layer_norm: no columns");
+        n.needs_grad = t.nodes_[x.id_].needs_grad;
+        n.in[0] = x.id_;
+        n.s0 = eps;
+        std::size_t const c = n.cols;
+        T* y = t.arena_.template allocate<T>(n.size());
+        T* rstd = t.arena_.template allocate<T>(n.rows);
+        for (std::size_t i = 0; i < n.rows; ++i) {
+            T const* xr = xv + i * c;
+            T const mean = reduce_sum<T>(c, [&](std::size_t j) { return xr[j]; }) / static_cast<T>(c);
+            T const var = reduce_sum<T>(c, [&](std::size_t j) { return (xr[j] - mean) * (xr[j] - mean); }) /
+                          static_cast<T>(c);
+            rstd[i] = T(1) / std::sqrt(var + eps);
+            for (std::size_t j = 0; j < c; ++j) y[i * c + j] = (xr[j] - mean) * rstd[i];
+        }
+        n.aux = rstd;
+        n.value = y;
+        return t.push(n);
+    }
+
     // -(1/N) Σ_i log_softmax(x)_{i, l_i}; the labels are copied (N ints), so a temporary is fine.
     template <class L>
     static var<T> cross_entropy_labels(var<T> const& x, std::size_t count, L label_at) {
@@ -413,6 +441,12 @@ template <class T> var<T> l2(var<T> const& w) { return detail::recorder<T>::l2(w
 template <class T> var<T> log_softmax(var<T> const& x) { return detail::recorder<T>::softmax(op_code::log_softmax, x, "log_softmax"); }
 //! Row-wise exp(x_ij) / Σ_k exp(x_ik), computed with the row max subtracted.
 template <class T> var<T> softmax(var<T> const& x) { return detail::recorder<T>::softmax(op_code::softmax, x, "softmax"); }
+//! PyTorch's `F.layer_norm` over the last dimension: each row of x normalised to mean 0 and
+//! variance 1 (biased, plus eps), times the gain g and plus the bias b (1 x n each, broadcast).
+template <class T, number S = double>
+var<T> layer_norm(var<T> const& x, var<T> const& g, var<T> const& b, S eps = 1e-5) {
+    return detail::recorder<T>::layer_norm(x, detail::as<T>(eps)) * g + b;
+}
 //! mean over rows i of -log_softmax(logits)_{i, labels[i]}; one class index per row (copied).
 template <class T> var<T> cross_entropy(var<T> const& logits, std::span<int const> labels) {
     return detail::recorder<T>::cross_entropy_labels(logits, labels.size(), [&](std::size_t i) { return labels[i]; });

@@ -357,6 +357,22 @@ void tape<T>::backward_fused(node<T>& n) {
             emit(n.in[0], r, c, [&](std::size_t i, std::size_t j) { return y[i * c + j] * (gy[i * c + j] - row[i]); });
         break;
     }
+    case op_code::layer_norm: { // y = (x - μ)/σ per row  =>  x̄_ij = (ȳ_ij - mean_k ȳ_ik - y_ij mean_k ȳ_ik y_ik)/σ_i
+        std::size_t const r = n.rows, c = n.cols;
+        T const* y = n.value;
+        T const* gy = n.adjoint;
+        T const* rstd = n.aux;
+        T* sums = arena_.template allocate<T>(2 * r); // per row: mean ȳ, then mean ȳ ⊙ y
+        for (std::size_t i = 0; i < r; ++i) {
+            sums[i] = detail::reduce_sum<T>(c, [&](std::size_t j) { return gy[i * c + j]; }) / static_cast<T>(c);
+            sums[r + i] = detail::reduce_sum<T>(c, [&](std::size_t j) { return gy[i * c + j] * y[i * c + j]; }) /
+                          static_cast<T>(c);
+        }
+        emit(n.in[0], r, c, [&](std::size_t i, std::size_t j) {
+            return rstd[i] * (gy[i * c + j] - sums[i] - y[i * c + j] * sums[r + i]);
+        });
+        break;
+    }
     // lse_i = m_i + log s_i, kept apart (aux: m, then log s) for accuracy; see detail::row_logsumexp.
     case op_code::cross_entropy_labels: { // L = -(1/N) Σ_i (x_il_i - lse_i)  =>  x̄_ij = (L̄/N)(softmax_ij - [j = l_i])
         node<T>& x = nodes_[n.in[0]];

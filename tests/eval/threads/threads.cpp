@@ -1,6 +1,7 @@
 // Steps on several threads: the same bits as on one, for every thread count, and right (against
 // the seed's closed forms and the tape) at sizes where kernels are split into blocks.
 #include "support/alloc_counter.hpp"
+#include "support/executors.hpp"
 #include "support/gradcheck.hpp"
 #include "support/random.hpp"
 #include "support/seed.hpp"
@@ -22,47 +23,12 @@
 #include <vector>
 
 namespace tl = tapeless;
+using tl::test::check_every_executor;
+using tl::test::copy_of;
 using tl::test::relative_error;
+using tl::test::same_bits;
 
 namespace {
-
-// Whether two views hold the same bits (NaN payloads and signed zeros included).
-template <class A, class B>
-bool same_bits(A const& a, B const& b) {
-    return a.rows() == b.rows() && a.cols() == b.cols() &&
-           std::memcmp(a.data(), b.data(), a.size() * sizeof(*a.data())) == 0;
-}
-
-template <class T>
-tl::Tensor<T> copy_of(tl::TensorView<T const> v) {
-    tl::Tensor<T> t(v.rows(), v.cols());
-    std::copy_n(v.data(), v.size(), t.data());
-    return t;
-}
-
-// Runs `step` on each executor and checks that the loss and every gradient are bitwise those of
-// `tl::serial`; returns how many kernels run in more than one block.
-template <class Step, class... W>
-std::size_t check_every_executor(Step& step, W const&... w) {
-    using T = typename Step::value_type;
-    step(tl::serial);
-    T const loss = step.value();
-    std::vector<tl::Tensor<T>> grads{copy_of<T>(step.grad(w))...};
-    for (std::size_t n : {1u, 2u, 3u, 0u}) {
-        for (int repeat = 0; repeat < 3; ++repeat) { // different interleavings each time
-            step(tl::threads(n));
-            BOOST_TEST_CONTEXT("threads(" << n << "), run " << repeat) {
-                T const now = step.value();
-                BOOST_TEST(std::memcmp(&loss, &now, sizeof(T)) == 0);
-                std::size_t k = 0;
-                auto same = [&](auto const& leaf) { BOOST_TEST(same_bits(grads[k++], step.grad(leaf))); };
-                (same(w), ...);
-            }
-        }
-    }
-    return static_cast<std::size_t>(
-        std::count_if(step.partitions().begin(), step.partitions().end(), [](auto const& p) { return p.blocks > 1; }));
-}
 
 // The step's loss and gradients against the seed's closed forms (no GEMM, no code shared).
 template <class Step>

@@ -9,6 +9,7 @@
 #include "exp.hpp"
 #include "expand.hpp"
 #include "gelu.hpp"
+#include "layer_norm.hpp"
 #include "leaky_relu.hpp"
 #include "log.hpp"
 #include "log1p.hpp"

@@ -18,14 +18,10 @@ struct adjoint_rule<op::repeat<Spec>> {
     using uses = detail::type_list<op::repeat_back<Spec>>;
     template <class G>
     static constexpr std::size_t vjp(G& g, std::size_t y, std::size_t ybar, std::size_t) {
-        // The block's plans read ȳ as a full buffer of y's shape: a broadcast or a 1 x 1 value is
-        // expanded, a transpose copied.
-        // No adjoint, no backward pass (a copy of the repeat read for its extents only).
+        // No adjoint, no backward pass (a copy of the repeat read for its extents only). The
+        // block's plans read ȳ as a full buffer of y's shape.
         if (g.is_zero(ybar)) return g.zero();
-        std::size_t full = ybar;
-        if (!g.same_shape(ybar, y) || g.is_const(ybar)) full = g.template make<op::expand>(ybar, y);
-        else if (g.template is<op::transpose>(ybar)) full = g.template make<op::mul>(ybar, g.one());
-        return g.template make<op::repeat_back<Spec>>(g.arg(y, 0), full);
+        return g.template make<op::repeat_back<Spec>>(g.arg(y, 0), detail::full_adjoint(g, y, ybar));
     }
 };
 

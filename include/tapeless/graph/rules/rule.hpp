@@ -4,6 +4,9 @@
 #define TAPELESS_GRAPH_RULES_RULE_HPP
 
 #include "../../detail/type_list.hpp"
+#include "../../ops/expand.hpp"
+#include "../../ops/mul.hpp"
+#include "../../ops/transpose.hpp"
 
 #include <cstddef>
 
@@ -18,6 +21,17 @@ namespace tapeless {
 //! op with no rule has a zero gradient.
 template <class Op>
 struct adjoint_rule;
+
+namespace detail {
+//! ȳ as a full buffer of y's shape, for a kernel that reads it from memory (a call, a custom op):
+//! a broadcast or a constant is expanded, a transpose copied.
+template <class G>
+constexpr std::size_t full_adjoint(G& g, std::size_t y, std::size_t ybar) {
+    if (!g.same_shape(ybar, y) || g.is_const(ybar)) return g.template make<op::expand>(ybar, y);
+    if (g.template is<op::transpose>(ybar)) return g.template make<op::mul>(ybar, g.one());
+    return ybar;
+}
+} // namespace detail
 
 } // namespace tapeless
 

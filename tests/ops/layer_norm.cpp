@@ -1,0 +1,184 @@
+// layer_norm: values and gradients against PyTorch's (F.layer_norm, float64, tests/support/torch),
+// finite differences at several extents, the tape (written apart from the op's kernels), float,
+// static extents, bad extents, its plan (one kernel each way), and the same bits on any thread count.
+#include "support/check.hpp"
+#include "support/executors.hpp"
+#include "support/gradcheck.hpp"
+#include "support/random.hpp"
+#include "support/torch/layer_norm.hpp"
+
+#include <tapeless/tape/all.hpp>
+#include <tapeless/tapeless.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace tl = tapeless;
+using tl::test::check_gradients;
+using tl::test::relative_error;
+
+namespace {
+
+tl::Tensor<double> tensor(std::size_t r, std::size_t c, std::vector<double> const& v) {
+    tl::Tensor<double> t(r, c);
+    for (std::size_t i = 0; i < v.size(); ++i) t.data()[i] = v[i];
+    return t;
+}
+// max |a - b| relative to the reference's largest magnitude, or to 1e-4 if all are smaller: where
+// the exact value is 0 (a row of one column), PyTorch's x·σ⁻¹ - μ·σ⁻¹ leaves a rounding residue
+// of 1e-16 that no relative comparison can match, and this library computes (x - μ)·σ⁻¹ = 0.
+template <class A>
+double error_against(A const& got, tl::Tensor<double> const& want) {
+    double diff = 0, scale = 1e-4;
+    for (std::size_t k = 0; k < want.size(); ++k) {
+        diff = std::max(diff, std::abs(double(got.data()[k]) - want.data()[k]));
+        scale = std::max(scale, std::abs(want.data()[k]));
+    }
+    return got.rows() == want.rows() && got.cols() == want.cols() ? diff / scale : 1.0;
+}
+
+tl::Tensor<double> random(std::size_t r, std::size_t c, std::uint64_t seed, double lo = -1, double hi = 1) {
+    tl::Tensor<double> t(r, c);
+    tl::test::fill_uniform(t, seed, lo, hi);
+    return t;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(ops_layer_norm)
+
+// Every case of the reference file: y, and the gradients of Σ r ⊙ y, to 1e-10 relative, both from
+// the compiled step and from the tape.
+BOOST_AUTO_TEST_CASE(equals_pytorch) {
+    for (auto const& c : tl::test::torch_ref::layer_norm::cases) {
+        auto x = tensor(c.n, c.d, c.x), g = tensor(1, c.d, c.g), b = tensor(1, c.d, c.b), r = tensor(c.n, c.d, c.r);
+        auto X = tl::param<"x">(x);
+        auto G = tl::param<"g">(g);
+        auto B = tl::param<"b">(b);
+        auto R = tl::input<"r">(r);
+        BOOST_TEST_CONTEXT(c.n << " x " << c.d << ", eps " << c.eps) {
+            auto y = c.eps == 1e-5 ? tl::eval(tl::layer_norm(X, G, B)) : tl::eval(tl::layer_norm(X, G, B, c.eps));
+            BOOST_TEST(error_against(y, tensor(c.n, c.d, c.y)) < 1e-12);
+            auto [v, gx, gg, gb] = tl::value_and_grad(tl::sum(R * tl::layer_norm(X, G, B, c.eps)), X, G, B);
+            (void)v;
+            BOOST_TEST(error_against(gx, tensor(c.n, c.d, c.gx)) < 1e-10);
+            BOOST_TEST(error_against(gg, tensor(1, c.d, c.gg)) < 1e-10);
+            BOOST_TEST(error_against(gb, tensor(1, c.d, c.gb)) < 1e-10);
+
+            tl::tape::tape<double> t;
+            auto tx = t.param(x), tg = t.param(g), tb = t.param(b);
+            auto ty = tl::tape::layer_norm(tx, tg, tb, c.eps);
+            BOOST_TEST(error_against(ty.value(), tensor(c.n, c.d, c.y)) < 1e-12);
+            t.backward(tl::tape::sum(ty * t.input(r)));
+            BOOST_TEST(error_against(t.grad(tx), tensor(c.n, c.d, c.gx)) < 1e-10);
+            BOOST_TEST(error_against(t.grad(tg), tensor(1, c.d, c.gg)) < 1e-10);
+            BOOST_TEST(error_against(t.grad(tb), tensor(1, c.d, c.gb)) < 1e-10);
+        }
+    }
+}
+
+// Through layers before and after it, so its adjoint meets a real upstream gradient and its
+// input is itself computed: one column, odd widths, a single row, wide rows.
+BOOST_AUTO_TEST_CASE(gradients_against_finite_differences) {
+    for (auto [n, d] : {std::pair{1, 1}, {1, 6}, {3, 5}, {7, 3}, {4, 64}}) {
+        BOOST_TEST_CONTEXT(n << " x " << d) {
+            auto x = random(n, 4, 1), w = random(4, d, 2), g = random(1, d, 3, 0.5, 1.5), b = random(1, d, 4),
+                 v = random(d, 2, 5);
+            check_gradients([](auto const& X, auto const& W, auto const& G, auto const& B,
+                               auto const& V) { return tl::mean(tl::tanh(tl::matmul(tl::layer_norm(tl::matmul(X, W), G, B), V))); },
+                            1e-7, x, w, g, b, v);
+        }
+    }
+}
+
+// The compiled step against the tape on a two-layer pre-norm block, float and double.
+BOOST_AUTO_TEST_CASE(equals_the_tape) {
+    auto run = [](auto zero) {
+        using T = decltype(zero);
+        std::size_t const n = 9, d = 12;
+        tl::Tensor<T> x(n, d), g(1, d), b(1, d), w(d, d), y(n, d);
+        tl::test::fill_uniform(x, 11, -2, 3);
+        tl::test::fill_uniform(g, 12, 0.5, 1.5);
+        tl::test::fill_uniform(b, 13);
+        tl::test::fill_uniform(w, 14);
+        tl::test::fill_uniform(y, 15);
+        auto X = tl::input<"x">(x);
+        auto G = tl::param<"g">(g);
+        auto B = tl::param<"b">(b);
+        auto W = tl::param<"w">(w);
+        auto h = X + tl::relu(tl::matmul(tl::layer_norm(X, G, B), W));
+        auto step = tl::compile(tl::mse(tl::layer_norm(h, G, B), tl::input<"y">(y)), G, B, W);
+        step();
+
+        tl::tape::tape<T> t;
+        auto tx = t.input(x), tg = t.param(g), tb = t.param(b), tw = t.param(w);
+        auto th = tx + tl::tape::relu(tl::tape::matmul(tl::tape::layer_norm(tx, tg, tb), tw));
+        auto loss = tl::tape::mse(tl::tape::layer_norm(th, tg, tb), t.input(y));
+        t.backward(loss);
+        double const tol = sizeof(T) == 4 ? 1e-5 : 1e-13;
+        BOOST_TEST(std::abs(double(step.value()) - double(loss.value()(0, 0))) <= tol);
+        BOOST_TEST(relative_error(step.grad(G), t.grad(tg)) < tol);
+        BOOST_TEST(relative_error(step.grad(B), t.grad(tb)) < tol);
+        BOOST_TEST(relative_error(step.grad(W), t.grad(tw)) < tol);
+    };
+    run(0.0);
+    run(0.0f);
+}
+
+// Static extents compile to the same step as runtime ones.
+BOOST_AUTO_TEST_CASE(static_extents) {
+    tl::Tensor<double, 3, 5> x;
+    tl::Tensor<double, 1, 5> g, b;
+    tl::test::fill_uniform(x, 21);
+    tl::test::fill_uniform(g, 22);
+    tl::test::fill_uniform(b, 23);
+    auto xd = random(3, 5, 21), gd = random(1, 5, 22), bd = random(1, 5, 23);
+    auto [vs, gs] = tl::value_and_grad(tl::sum(tl::square(tl::layer_norm(tl::input<"x">(x), tl::param<"g">(g), tl::param<"b">(b)))),
+                                       tl::param<"g">(g));
+    auto [vd, gdd] = tl::value_and_grad(tl::sum(tl::square(tl::layer_norm(tl::input<"x">(xd), tl::param<"g">(gd), tl::param<"b">(bd)))),
+                                        tl::param<"g">(gd));
+    BOOST_TEST(vs == vd);
+    BOOST_TEST(relative_error(gs, gdd) == 0.0);
+}
+
+// A gain or bias that is not one row of x's width is a shape_error naming the call and the leaves.
+BOOST_AUTO_TEST_CASE(bad_extents) {
+    auto x = random(4, 6, 31), g = random(1, 5, 32), b = random(1, 6, 33), tall = random(2, 6, 34);
+    auto X = tl::input<"x">(x);
+    BOOST_CHECK_EXCEPTION((void)tl::layer_norm(X, tl::param<"g">(g), tl::param<"b">(b)), tl::shape_error,
+                          [](tl::shape_error const& e) {
+                              return std::string(e.what()) ==
+                                     "tapeless: layer_norm(x, g, b): x 'x' is 4x6, g 'g' is 1x5, b 'b' is 1x6: "
+                                     "g and b must be one row as wide as x (1 x d)";
+                          });
+    BOOST_CHECK_THROW((void)tl::layer_norm(X, tl::param<"g">(b), tl::param<"b">(tall)), tl::shape_error);
+    tl::tape::tape<double> t;
+    BOOST_CHECK_THROW((void)tl::tape::layer_norm(t.input(x), t.param(g), t.param(b)), tl::shape_error);
+}
+
+// One kernel of its own forward and one backward, named in the plan.
+BOOST_AUTO_TEST_CASE(one_kernel_each_way) {
+    auto x = random(5, 8, 41), g = random(1, 8, 42), b = random(1, 8, 43);
+    auto X = tl::param<"x">(x);
+    auto step = tl::compile(tl::mean(tl::layer_norm(X, tl::input<"g">(g), tl::input<"b">(b))), X);
+    std::string const plan = tl::describe(step);
+    BOOST_TEST(plan.find("layer_norm  ") != std::string::npos);
+    BOOST_TEST(plan.find("layer_norm_back  ∂loss/∂x") != std::string::npos);
+    BOOST_TEST(tl::explain(step).find("2 own") != std::string::npos);
+}
+
+// Rows are cut into blocks on large inputs; every thread count gives the serial step's bits.
+BOOST_AUTO_TEST_CASE(same_bits_on_any_thread_count) {
+    auto x = random(4096, 48, 51), g = random(1, 48, 52, 0.5, 1.5), b = random(1, 48, 53), y = random(4096, 48, 54);
+    auto X = tl::param<"x">(x);
+    auto G = tl::param<"g">(g);
+    auto B = tl::param<"b">(b);
+    auto step = tl::compile(tl::mse(tl::tanh(tl::layer_norm(X, G, B)), tl::input<"y">(y)), X, G, B);
+    BOOST_TEST(tl::test::check_every_executor(step, X, G, B) >= 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
