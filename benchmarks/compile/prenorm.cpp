@@ -1,14 +1,13 @@
 // A pre-norm residual network of B blocks' training step in one translation unit, for the
 // compile-cost curve:
 //   /usr/bin/time -v g++ -std=c++20 -O2 -I include -DTAPELESS_BLOCKS=B -c benchmarks/compile/prenorm.cpp
-// Each block is a transformer's feed-forward half, its layer normalisation written by hand
-// (about 20 nodes):
-//   c = h - mean_rows(h); n = c / sqrt(mean_rows(square(c)) + eps) * g_i + beta_i;
-//   h = h + relu(n·w_i + b_i)·v_i
+// Each block is a transformer's feed-forward half:
+//   h = h + relu(layer_norm(h, g_i, beta_i)·w_i + b_i)·v_i
 // built by `prenorm_blocks` (a recursion over the block index), then a linear layer to the
 // classes and softmax cross-entropy with integer class labels; differentiated with respect to all
-// 5B + 2 parameters, planned and emitted. `eps` is a named scalar (`input<"eps">(1e-5f)`): a
-// number written in its place would be renumbered per use and copy h at every block.
+// 5B + 2 parameters, planned and emitted. `layer_norm` is one op (a kernel each way), so a block
+// is 9 nodes forward; written by hand from mean_rows and sqrt it was about 20 and compiled 3-4x
+// slower (benchmarks/RESULTS.md).
 #include <tapeless/tapeless.hpp>
 
 #include <array>
@@ -28,18 +27,17 @@ struct block_tensors {
 };
 
 // h after blocks I, I + 1, ..., B - 1.
-template <std::size_t I, class H, class Eps>
-auto prenorm_blocks(H const& h, Eps const& eps, block_tensors const& p) {
+template <std::size_t I, class H>
+auto prenorm_blocks(H const& h, block_tensors const& p) {
     if constexpr (I == blocks) {
         return h;
     } else {
-        auto c = h - tl::mean_rows(h);
-        auto n = c / tl::sqrt(tl::mean_rows(tl::square(c)) + eps) * tl::param<tl::indexed_name<"g", I>()>(p.g[I]) +
-                 tl::param<tl::indexed_name<"beta", I>()>(p.beta[I]);
+        auto n = tl::layer_norm(h, tl::param<tl::indexed_name<"g", I>()>(p.g[I]),
+                                tl::param<tl::indexed_name<"beta", I>()>(p.beta[I]));
         auto f = tl::matmul(tl::relu(tl::lin(n, tl::param<tl::indexed_name<"w", I>()>(p.w[I]),
                                              tl::param<tl::indexed_name<"b", I>()>(p.b[I]))),
                             tl::param<tl::indexed_name<"v", I>()>(p.v[I]));
-        return prenorm_blocks<I + 1>(h + f, eps, p);
+        return prenorm_blocks<I + 1>(h + f, p);
     }
 }
 
@@ -58,7 +56,7 @@ float prenorm_step(tl::Tensor<float> const& x, tl::Tensor<float> const& labels, 
                    tl::Tensor<float> const& wo, tl::Tensor<float> const& bo) {
     auto Wo = tl::param<"wo">(wo);
     auto Bo = tl::param<"bo">(bo);
-    auto h = prenorm_blocks<0>(tl::input<"x">(x), tl::input<"eps">(1e-5f), p);
+    auto h = prenorm_blocks<0>(tl::input<"x">(x), p);
     auto loss = tl::cross_entropy(tl::lin(h, Wo, Bo), tl::input<"labels">(labels));
     auto step = std::apply([&](auto const&... l) { return tl::compile(loss, l..., Wo, Bo); },
                            block_params(p, std::make_index_sequence<blocks>{}));

@@ -2,7 +2,7 @@
 // and the gradient of Σ op(x) ⊙ R against tapeless::tape, value against a long double reference,
 // in float and double, runtime and static extents, on matrices, rows and columns.
 // Ops covered: sum, sum_rows, sum_cols, mean, mean_rows, mean_cols, logsumexp_rows (the tape has
-// none: log(sum_rows(exp(x)))), log_softmax, softmax.
+// none: log(sum_rows(exp(x)))), log_softmax, softmax, and layer_norm (a normalisation along rows).
 #include "oracles/oracle.hpp"
 
 namespace tl = tapeless;
@@ -78,6 +78,29 @@ struct softmax_family_case {
     }
 };
 
+// (x - μ)/√(σ² + 1e-5) ⊙ g + b per row, σ² the biased variance.
+struct layer_norm_case {
+    static constexpr char const* name = "layer_norm";
+    static constexpr auto layouts = make_layouts(lay(ext::mn, ext::row, ext::row), lay(ext::col, ext::one, ext::one));
+    static constexpr std::array domains{any, any, any};
+    static auto expr(auto const& x, auto const& g, auto const& b) { return tl::layer_norm(x, g, b); }
+    static auto tape(auto&, auto const& x, auto const& g, auto const& b) { return tp::layer_norm(x, g, b); }
+    static ref_matrix reference(auto const& a, dims) {
+        ref_matrix const& x = a[0];
+        ref_matrix out(x.rows, x.cols);
+        for (std::size_t i = 0; i < x.rows; ++i) {
+            ld mean = 0, var = 0;
+            for (std::size_t j = 0; j < x.cols; ++j) mean += x(i, j);
+            mean /= ld(x.cols);
+            for (std::size_t j = 0; j < x.cols; ++j) var += (x(i, j) - mean) * (x(i, j) - mean);
+            var /= ld(x.cols);
+            for (std::size_t j = 0; j < x.cols; ++j)
+                out(i, j) = (x(i, j) - mean) / std::sqrt(var + ld(1e-5)) * a[1](0, j) + a[2](0, j);
+        }
+        return out;
+    }
+};
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(oracles_reductions)
@@ -91,5 +114,6 @@ BOOST_AUTO_TEST_CASE(mean_cols) { check_op<mean_cols_case, 5>(); }
 BOOST_AUTO_TEST_CASE(logsumexp_rows) { check_op<logsumexp_rows_case, 6>(); }
 BOOST_AUTO_TEST_CASE(log_softmax) { check_op<softmax_family_case<true>, 7>(); }
 BOOST_AUTO_TEST_CASE(softmax) { check_op<softmax_family_case<false>, 0>(); }
+BOOST_AUTO_TEST_CASE(layer_norm) { check_op<layer_norm_case, 1>(); }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -281,8 +281,8 @@ private:
     void check_labels() const {
         for (detail::label_use const& u : detail::label_uses<plan>) {
             shape s = s_.shapes[u.labels];
-            detail::check_labels(s_.ptr[u.labels], s.rows, s.cols, s_.shapes[u.like].cols,
-                                 leaf_names[leaf_slot[u.labels]]);
+            detail::check_labels(s_.ptr[u.labels], s.rows, s.cols, u.rows ? s_.shapes[u.like].rows : s_.shapes[u.like].cols,
+                                 leaf_names[leaf_slot[u.labels]], u.rows);
         }
     }
 

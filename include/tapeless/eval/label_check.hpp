@@ -1,6 +1,7 @@
 //! @file Defines the class-label check of a compiled step: every leaf that `one_hot` (and so
 //! `cross_entropy`) compares with column indices must hold whole numbers in 0..K-1, where K is the
-//! compared width; anything else would make those rows silently contribute nothing.
+//! compared width, and every leaf of `embedding` indices whole numbers in 0..V-1 for a table of V
+//! rows; anything else would make those rows silently contribute nothing, or read out of bounds.
 // SPDX-License-Identifier: BSL-1.0
 #ifndef TAPELESS_EVAL_LABEL_CHECK_HPP
 #define TAPELESS_EVAL_LABEL_CHECK_HPP
@@ -17,17 +18,23 @@
 
 namespace tapeless::detail {
 
-//! A leaf of class labels (node `labels`) compared with the column indices of node `like`.
+//! A leaf of class labels (node `labels`) compared with the column indices of node `like`, or a
+//! leaf of row indices into the table `like` (`embedding`, `rows`).
 struct label_use {
     std::size_t labels = npos;
     std::size_t like = npos;
+    bool rows = false;
 };
 
-// equal(column_index(like), labels) with labels a leaf, in either argument order.
+// equal(column_index(like), labels) with labels a leaf, in either argument order; or
+// embedding(table, ids) with ids a leaf.
 template <std::size_t N>
 constexpr label_use label_use_at(std::array<node_info, N> const& info, std::size_t i) {
     node_info const& f = info[i];
-    if (f.cat == category::leaf || f.nargs != 2 || std::string_view(f.name) != "equal") return {};
+    if (f.cat == category::leaf || f.nargs != 2) return {};
+    if (std::string_view(f.name) == "embedding")
+        return info[f.arg[1]].cat == category::leaf ? label_use{f.arg[1], f.arg[0], true} : label_use{};
+    if (std::string_view(f.name) != "equal") return {};
     for (std::size_t k = 0; k < 2; ++k) {
         node_info const& idx = info[f.arg[k]];
         std::size_t other = f.arg[1 - k];
@@ -63,17 +70,23 @@ std::string format_value(T v) {
 }
 
 //! Throws `value_error` naming leaf `name`, the row and the value if any of the `rows` x `cols`
-//! labels at `p` (row stride `cols`) is not a whole number in 0..classes-1 (NaN included).
+//! labels at `p` (row stride `cols`) is not a whole number in 0..classes-1 (NaN included); for
+//! `table_rows`, indices into a table of `classes` rows.
 template <class T>
-void check_labels(T const* p, std::size_t rows, std::size_t cols, std::size_t classes, std::string_view name) {
+void check_labels(T const* p, std::size_t rows, std::size_t cols, std::size_t classes, std::string_view name,
+                  bool table_rows = false) {
     for (std::size_t i = 0; i < rows; ++i)
         for (std::size_t j = 0; j < cols; ++j) {
             T v = p[i * cols + j];
             if (v >= T(0) && v < static_cast<T>(classes) && v == std::floor(v)) continue;
             std::string at = "row " + std::to_string(i);
             if (cols != 1) at += ", column " + std::to_string(j);
-            std::string range = classes ? "a class index in 0.." + std::to_string(classes - 1) : "a class (there are none)";
-            throw value_error("tapeless: class labels '" + std::string(name) + "': " + at + " holds " +
+            std::string const what = table_rows ? "embedding indices '" : "class labels '";
+            std::string range = table_rows ? classes ? "a row of the table (0.." + std::to_string(classes - 1) + ")"
+                                                     : "a row of the table (it has none)"
+                                : classes ? "a class index in 0.." + std::to_string(classes - 1)
+                                          : "a class (there are none)";
+            throw value_error("tapeless: " + what + std::string(name) + "': " + at + " holds " +
                               detail::format_value(v) + ", not " + range);
         }
 }

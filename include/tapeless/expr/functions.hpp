@@ -7,6 +7,7 @@
 #include "../ops/matmul.hpp"
 #include "../tensor/tensor.hpp"
 #include "build.hpp"
+#include "embedding.hpp"
 #include "layers.hpp"
 #include "losses.hpp"
 #include "math.hpp"

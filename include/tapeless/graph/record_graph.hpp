@@ -135,6 +135,10 @@ struct record_graph {
             r.ext[0] = a[r.nargs - 1]->ext[0];
             r.ext[1] = a[r.nargs - 1]->ext[1];
             break;
+        case shape_rule::gather:
+            r.ext[0] = a[1]->ext[0];
+            r.ext[1] = a[0]->ext[1];
+            break;
         }
     }
 

@@ -25,6 +25,7 @@
 #include "../ops/add.hpp"
 #include "../ops/column_index.hpp"
 #include "../ops/div.hpp"
+#include "../ops/embedding.hpp"
 #include "../ops/equal.hpp"
 #include "../ops/exp.hpp"
 #include "../ops/expand.hpp"

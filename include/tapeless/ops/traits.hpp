@@ -36,6 +36,7 @@ enum class shape_rule {
     column,    //!< (m x n) -> m x 1
     row,       //!< (m x n) -> 1 x n
     like_last, //!< -> the last argument's shape (that argument is read for its shape only)
+    gather,    //!< (r x c table, m x 1 indices) -> m x c: one table row per index
 };
 
 //! What `inv_count` counts.
@@ -83,6 +84,9 @@ constexpr shape_result infer_shape_n(shape_rule rule, shape const* args, std::si
     case shape_rule::column: return {{args[0].rows, 1}};
     case shape_rule::row: return {{1, args[0].cols}};
     case shape_rule::like_last: return {args[n - 1]};
+    case shape_rule::gather:
+        if (args[1].cols != 1 && args[1].cols != dynamic) return {{}, "indices must be one column"};
+        return {{args[1].rows, args[0].cols}};
     }
     return {{}, "unknown shape rule"};
 }

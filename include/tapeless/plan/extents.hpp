@@ -80,6 +80,10 @@ constexpr std::array<std::size_t, 2 * N> extent_classes(std::array<node_info, N>
                     if (pick != npos && !many) unite(2 * i + d, pick);
                 }
                 break;
+            case shape_rule::gather:
+                unite(2 * i, 2 * a[1]);
+                unite(2 * i + 1, 2 * a[0] + 1);
+                break;
             case shape_rule::scalar: break; // static 1 x 1: already classed
             }
         }

@@ -49,6 +49,7 @@ enum class op_code : std::uint8_t {
     log_softmax,
     softmax,
     layer_norm,           // (x - mean_row) / √(var_row + s0); aux: 1/√(var_row + s0) per row
+    embedding,            // row labels[i] of in[0] as row i
     cross_entropy_labels, // aux: row max, then row log Σ exp(x - max); labels: class indices
     cross_entropy_probs,  // aux: as above
     bce_logits,
@@ -64,7 +65,7 @@ struct node {
     T const* value = nullptr;    //!< rows x cols; null only for a transpose nobody read yet
     T* adjoint = nullptr;        //!< allocated on the first contribution in a backward sweep
     T* aux = nullptr;            //!< per-op data kept for backward (row log-sum-exp parts)
-    int const* labels = nullptr; //!< cross_entropy_labels: class of each row (a copy in the arena)
+    int const* labels = nullptr; //!< cross_entropy_labels: class of each row; embedding: table row (copies in the arena)
     std::size_t rows = 0, cols = 0;
     std::uint32_t in[3] = {no_input, no_input, no_input};
     T s0 = 0, s1 = 0;

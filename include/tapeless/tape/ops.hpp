@@ -10,6 +10,7 @@
 #include "node.hpp"
 #include "tape.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -285,6 +286,34 @@ struct recorder {
         return t.push(n);
     }
 
+    // Row ids[i] of the table as row i; the ids are checked and copied (N ints).
+    template <class L>
+    static var<T> embedding(var<T> const& table, std::size_t count, L id_at) {
+        tape<T>& t = owner(table, "embedding");
+        node_t const& tn = t.nodes_[table.id_];
+        int* ids = t.arena_.template allocate<int>(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            auto const v = id_at(i);
+            if (!(v >= 0 && static_cast<std::size_t>(v) < tn.rows) || v != static_cast<decltype(v)>(static_cast<int>(v)))
+                throw value_error("tapeless: tape: embedding: id of row " + std::to_string(i) +
+                                  " is not a row of the table (0.." + std::to_string(tn.rows) + ")");
+            ids[i] = static_cast<int>(v);
+        }
+        node_t n;
+        n.op = op_code::embedding;
+        n.rows = count;
+        n.cols = tn.cols;
+        n.needs_grad = tn.needs_grad;
+        n.in[0] = table.id_;
+        n.labels = ids;
+        T const* tv = t.value_of(table.id_);
+        T* y = t.arena_.template allocate<T>(n.size());
+        for (std::size_t i = 0; i < count; ++i)
+            std::copy_n(tv + static_cast<std::size_t>(ids[i]) * n.cols, n.cols, y + i * n.cols);
+        n.value = y;
+        return t.push(n);
+    }
+
     // -(1/N) Σ_i log_softmax(x)_{i, l_i}; the labels are copied (N ints), so a temporary is fine.
     template <class L>
     static var<T> cross_entropy_labels(var<T> const& x, std::size_t count, L label_at) {
@@ -446,6 +475,15 @@ template <class T> var<T> softmax(var<T> const& x) { return detail::recorder<T>:
 template <class T, number S = double>
 var<T> layer_norm(var<T> const& x, var<T> const& g, var<T> const& b, S eps = 1e-5) {
     return detail::recorder<T>::layer_norm(x, detail::as<T>(eps)) * g + b;
+}
+//! Row ids[i] of `table` as row i (PyTorch's `F.embedding`); ids are whole numbers in 0..rows-1,
+//! given as ints or as the elements of a tensor (copied).
+template <class T> var<T> embedding(var<T> const& table, std::span<int const> ids) {
+    return detail::recorder<T>::embedding(table, ids.size(), [&](std::size_t i) { return ids[i]; });
+}
+//! As above, with the ids as the elements of a tensor (N x 1 or 1 x N).
+template <class T> var<T> embedding(var<T> const& table, std::type_identity_t<TensorView<T const>> ids) {
+    return detail::recorder<T>::embedding(table, ids.size(), [&](std::size_t i) { return ids.data()[i]; });
 }
 //! mean over rows i of -log_softmax(logits)_{i, labels[i]}; one class index per row (copied).
 template <class T> var<T> cross_entropy(var<T> const& logits, std::span<int const> labels) {

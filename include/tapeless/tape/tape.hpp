@@ -373,6 +373,16 @@ void tape<T>::backward_fused(node<T>& n) {
         });
         break;
     }
+    case op_code::embedding: { // y_i = table_{ids_i}  =>  tablē_r += Σ_{i : ids_i = r} ȳ_i
+        node<T>& table = nodes_[n.in[0]];
+        std::size_t const c = n.cols;
+        T* d = adjoint_of(table);
+        if (!table.has_grad) std::fill_n(d, table.size(), T(0));
+        table.has_grad = true;
+        for (std::size_t i = 0; i < n.rows; ++i)
+            for (std::size_t j = 0; j < c; ++j) d[static_cast<std::size_t>(n.labels[i]) * c + j] += n.adjoint[i * c + j];
+        break;
+    }
     // lse_i = m_i + log s_i, kept apart (aux: m, then log s) for accuracy; see detail::row_logsumexp.
     case op_code::cross_entropy_labels: { // L = -(1/N) Σ_i (x_il_i - lse_i)  =>  x̄_ij = (L̄/N)(softmax_ij - [j = l_i])
         node<T>& x = nodes_[n.in[0]];

@@ -58,5 +58,21 @@ def layer_norm():
            [(k, "vec") for k in ["x", "g", "b", "r", "y", "gx", "gg", "gb"]], cases)
 
 
+def embedding():
+    cases = []
+    for v, d, n in [(1, 1, 1), (5, 3, 8), (10, 7, 13), (3, 16, 1), (4, 2, 9)]:
+        table = torch.randn(v, d, dtype=torch.float64).requires_grad_()
+        ids = torch.randint(0, v, (n, 1))
+        r = torch.randn(n, d, dtype=torch.float64)
+        y = F.embedding(ids.reshape(n), table)
+        (r * y).sum().backward()
+        cases.append(dict(v=v, d=d, n=n, table=table, ids=ids.to(torch.float64), r=r, y=y, gtable=table.grad))
+    header("embedding", "table: v x d, ids: n x 1, r: n x d; y = F.embedding(ids, table); gtable: gradient of "
+           "sum(r * y).",
+           [("v", "int"), ("d", "int"), ("n", "int")] + [(k, "vec") for k in ["table", "ids", "r", "y", "gtable"]],
+           cases)
+
+
 if __name__ == "__main__":
     layer_norm()
+    embedding()

@@ -6,6 +6,7 @@
 #include "abs.hpp"
 #include "add.hpp"
 #include "div.hpp"
+#include "embedding.hpp"
 #include "exp.hpp"
 #include "expand.hpp"
 #include "gelu.hpp"
