@@ -6,8 +6,8 @@
 // built by `prenorm_blocks` (a recursion over the block index), then a linear layer to the
 // classes and softmax cross-entropy with integer class labels; differentiated with respect to all
 // 5B + 2 parameters, planned and emitted. `layer_norm` is one op (a kernel each way), so a block
-// is 9 nodes forward; written by hand from mean_rows and sqrt it was about 20 and compiled 3-4x
-// slower (benchmarks/RESULTS.md).
+// is 9 nodes forward; written by hand from mean_rows and sqrt it was about 20 and compiled about
+// twice as slowly (benchmarks/RESULTS.md).
 #include <tapeless/tapeless.hpp>
 
 #include <array>

@@ -171,6 +171,51 @@ BOOST_AUTO_TEST_CASE(one_kernel_each_way) {
     BOOST_TEST(tl::explain(step).find("2 own") != std::string::npos);
 }
 
+// A pre-norm block run by `repeat` equals the same blocks written out: the op's kernels run inside
+// the block's own plans, forward and backward, layer by layer.
+BOOST_AUTO_TEST_CASE(inside_a_repeat_block) {
+    std::size_t const n = 6, d = 10, layers = 3;
+    auto x = random(n, d, 61), y = random(n, d, 62);
+    std::vector<tl::Tensor<double>> g, b, w;
+    for (std::size_t l = 0; l < layers; ++l) {
+        g.push_back(random(1, d, 63 + l, 0.5, 1.5));
+        b.push_back(random(1, d, 73 + l));
+        w.push_back(random(d, d, 83 + l, -0.5, 0.5));
+    }
+    auto block = [](auto const& h, auto const& gi, auto const& bi, auto const& wi) {
+        return h + tl::tanh(tl::matmul(tl::layer_norm(h, gi, bi), wi));
+    };
+    auto G = tl::params<"g">(g);
+    auto B = tl::params<"b">(b);
+    auto W = tl::params<"w">(w);
+    auto X = tl::input<"x">(x);
+    auto Y = tl::input<"y">(y);
+    auto step = tl::compile(tl::mse(tl::repeat(block, X, G, B, W), Y), G, B, W);
+    step();
+
+    auto G0 = tl::param<"g0">(g[0]);
+    auto G1 = tl::param<"g1">(g[1]);
+    auto G2 = tl::param<"g2">(g[2]);
+    auto B0 = tl::param<"b0">(b[0]);
+    auto B1 = tl::param<"b1">(b[1]);
+    auto B2 = tl::param<"b2">(b[2]);
+    auto W0 = tl::param<"w0">(w[0]);
+    auto W1 = tl::param<"w1">(w[1]);
+    auto W2 = tl::param<"w2">(w[2]);
+    auto h = block(block(block(X, G0, B0, W0), G1, B1, W1), G2, B2, W2);
+    auto unrolled = tl::compile(tl::mse(h, Y), G0, G1, G2, B0, B1, B2, W0, W1, W2);
+    unrolled();
+    BOOST_TEST(std::abs(step.value() - unrolled.value()) <= 1e-14);
+    auto gg = step.grad(G);
+    auto gb = step.grad(B);
+    auto gw = step.grad(W);
+    BOOST_TEST(relative_error(gg[0], unrolled.grad(G0)) < 1e-13);
+    BOOST_TEST(relative_error(gg[2], unrolled.grad(G2)) < 1e-13);
+    BOOST_TEST(relative_error(gb[1], unrolled.grad(B1)) < 1e-13);
+    BOOST_TEST(relative_error(gw[0], unrolled.grad(W0)) < 1e-13);
+    BOOST_TEST(relative_error(gw[2], unrolled.grad(W2)) < 1e-13);
+}
+
 // Rows are cut into blocks on large inputs; every thread count gives the serial step's bits.
 BOOST_AUTO_TEST_CASE(same_bits_on_any_thread_count) {
     auto x = random(4096, 48, 51), g = random(1, 48, 52, 0.5, 1.5), b = random(1, 48, 53), y = random(4096, 48, 54);
