@@ -866,7 +866,9 @@ def main():
         w("`benchmarks/runtime/fusion.cpp`, float, loss and gradients per step. elementwise: a parameter p "
           "(R x C) through `mean(sqrt(softplus(exp(-0.5 * square(tanh(p))) * x + sigmoid(p))))`, gradient wrt "
           "p. layernorm_mlp: `mse(lin(relu(layer_norm(lin(x, w1, b1))), w2, b2), y)` with the layer "
-          "normalisation written from `mean_rows`, `square`, `sqrt` and `/`, gradients wrt w1, b1, w2, b2. "
+          "normalisation written from `mean_rows`, `square`, `sqrt` and `/`, gradients wrt w1, b1, w2, b2; "
+          "layer_norm_op_mlp: the same with `tl::layer_norm` (gain 1, bias 0) on both sides, one op with a "
+          "kernel of its own each way in tapeless and one fused node on the tape. "
           "The tape records one node per op and runs one loop per op; tapeless fuses. The program checks "
           "before timing that both give the same loss and gradients (relative 1e-4). µs per step: "
           "one-thread columns median CPU time, the 2-thread column median wall time.")

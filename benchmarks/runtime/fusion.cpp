@@ -11,8 +11,9 @@
 //   layernorm_mlp  x (N x D) -> h = lin(x, w1, b1) -> per row n = (h - mean_rows(h)) /
 //                  sqrt(mean_rows(square(h - mean_rows(h))) + 1e-5) -> relu -> lin(., w2, b2) -> mse
 //                  against y (N x O), gradients wrt w1, b1, w2, b2; at (N, D, H, O) = (1000, 256, 256,
-//                  10) and the seed's (8, 4, 3, 1). One block only: deeper layer-norm networks still
-//                  compile in time exponential in their depth.
+//                  10) and the seed's (8, 4, 3, 1);
+//   layer_norm_op_mlp  the same with `tl::layer_norm` (gain 1, bias 0) on both sides: one op with a
+//                  kernel of its own each way in tapeless, one fused node on the tape.
 // Rows: BM_fusion_<model>_tapeless/<sizes>/T:<threads> (step(tl::threads(T)), T = 1 and 2) and
 // BM_fusion_<model>_tape/<sizes> (one thread; the tape cleared and re-recorded every step, its
 // arena reused). Counters: heap allocations per step and the process's peak resident memory so far
@@ -126,16 +127,9 @@ void BM_fusion_elementwise_tape(benchmark::State& state) {
 
 // ---- layer-normalised MLP -----------------------------------------------------------------------
 
-template <class H>
-auto layer_norm(H const& h) {
-    auto c = h - tl::mean_rows(h);
-    return c / tl::sqrt(tl::mean_rows(tl::square(c)) + 1e-5f);
-}
-
-auto layernorm_mlp_loss(auto const& w1, auto const& b1, auto const& w2, auto const& b2, auto const& x, auto const& y) {
-    return tl::mse(tl::lin(tl::relu(layer_norm(tl::lin(x, w1, b1))), w2, b2), y);
-}
-
+// Op: `tl::layer_norm` (one op, a kernel each way; gain 1 and bias 0 as inputs) on both sides,
+// else the normalisation written from mean_rows, square, sqrt and / on both sides.
+template <bool Op>
 struct layernorm_compiled {
     decltype(tl::param<"w1">(std::declval<tl::Tensor<float> const&>())) W1;
     decltype(tl::param<"b1">(std::declval<tl::Tensor<float> const&>())) B1;
@@ -143,23 +137,47 @@ struct layernorm_compiled {
     decltype(tl::param<"b2">(std::declval<tl::Tensor<float> const&>())) B2;
     decltype(tl::input<"x">(std::declval<tl::Tensor<float> const&>())) X;
     decltype(tl::input<"y">(std::declval<tl::Tensor<float> const&>())) Y;
-    decltype(tl::compile(layernorm_mlp_loss(W1, B1, W2, B2, X, Y), W1, B1, W2, B2)) step;
-    explicit layernorm_compiled(tl::bench::mlp_data<float> const& p)
+    decltype(tl::input<"g">(std::declval<tl::Tensor<float> const&>())) G;
+    decltype(tl::input<"beta">(std::declval<tl::Tensor<float> const&>())) Beta;
+
+    static auto loss(auto const& w1, auto const& b1, auto const& w2, auto const& b2, auto const& x, auto const& y,
+                     auto const& g, auto const& beta) {
+        auto h = tl::lin(x, w1, b1);
+        auto n = [&] {
+            if constexpr (Op) {
+                return tl::layer_norm(h, g, beta);
+            } else {
+                auto c = h - tl::mean_rows(h);
+                return c / tl::sqrt(tl::mean_rows(tl::square(c)) + 1e-5f);
+            }
+        }();
+        return tl::mse(tl::lin(tl::relu(n), w2, b2), y);
+    }
+    decltype(tl::compile(loss(W1, B1, W2, B2, X, Y, G, Beta), W1, B1, W2, B2)) step;
+    explicit layernorm_compiled(tl::bench::mlp_data<float> const& p, tl::Tensor<float> const& ones,
+                                tl::Tensor<float> const& zeros)
         : W1(tl::param<"w1">(p.w1)), B1(tl::param<"b1">(p.b1)), W2(tl::param<"w2">(p.w2)),
-          B2(tl::param<"b2">(p.b2)), X(tl::input<"x">(p.x)), Y(tl::input<"y">(p.y)),
-          step(tl::compile(layernorm_mlp_loss(W1, B1, W2, B2, X, Y), W1, B1, W2, B2)) {}
+          B2(tl::param<"b2">(p.b2)), X(tl::input<"x">(p.x)), Y(tl::input<"y">(p.y)), G(tl::input<"g">(ones)),
+          Beta(tl::input<"beta">(zeros)), step(tl::compile(loss(W1, B1, W2, B2, X, Y, G, Beta), W1, B1, W2, B2)) {}
 };
 
+template <bool Op>
 struct layernorm_tape {
     tl::tape::tape<float> t;
     tl::TensorView<float const> gw1, gb1, gw2, gb2; //!< gradients of the last step
-    float step(tl::bench::mlp_data<float> const& p) {
+    float step(tl::bench::mlp_data<float> const& p, tl::Tensor<float> const& ones, tl::Tensor<float> const& zeros) {
         namespace tp = tl::tape;
         t.clear();
         auto w1 = t.param(p.w1), b1 = t.param(p.b1), w2 = t.param(p.w2), b2 = t.param(p.b2);
         auto h = tp::lin(t.input(p.x), w1, b1);
-        auto c = h - tp::mean_rows(h);
-        auto n = c / tp::sqrt(tp::mean_rows(tp::square(c)) + 1e-5f);
+        auto n = [&] {
+            if constexpr (Op) {
+                return tp::layer_norm(h, t.input(ones), t.input(zeros));
+            } else {
+                auto c = h - tp::mean_rows(h);
+                return c / tp::sqrt(tp::mean_rows(tp::square(c)) + 1e-5f);
+            }
+        }();
         auto loss = tp::mse(tp::lin(tp::relu(n), w2, b2), t.input(p.y));
         t.backward(loss);
         gw1 = t.grad(w1), gb1 = t.grad(b1), gw2 = t.grad(w2), gb2 = t.grad(b2);
@@ -167,16 +185,23 @@ struct layernorm_tape {
     }
 };
 
-tl::bench::mlp_data<float> layernorm_data(benchmark::State const& state) {
-    tl::bench::mlp_data<float> p(state.range(0), state.range(1), state.range(2), state.range(3));
-    tl::bench::fill_mlp_data(p);
-    return p;
-}
+// The model's data, and the gain (ones) and bias (zeros) the `layer_norm` variant reads.
+struct layernorm_data {
+    tl::bench::mlp_data<float> p;
+    tl::Tensor<float> ones, zeros;
+    layernorm_data(std::int64_t n, std::int64_t d, std::int64_t h, std::int64_t o)
+        : p(n, d, h, o), ones(1, static_cast<std::size_t>(h), 1.0f), zeros(1, static_cast<std::size_t>(h), 0.0f) {
+        tl::bench::fill_mlp_data(p);
+    }
+    explicit layernorm_data(benchmark::State const& state)
+        : layernorm_data(state.range(0), state.range(1), state.range(2), state.range(3)) {}
+};
 
-void BM_fusion_layernorm_mlp_tapeless(benchmark::State& state) {
-    auto p = layernorm_data(state);
+template <bool Op>
+void BM_fusion_layernorm_tapeless(benchmark::State& state) {
+    layernorm_data d(state);
     auto const on = tl::threads(static_cast<std::size_t>(state.range(4)));
-    layernorm_compiled c(p);
+    layernorm_compiled<Op> c(d.p, d.ones, d.zeros);
     c.step(on);
     tl::test::count_allocations count;
     for (auto _ : state) {
@@ -187,17 +212,22 @@ void BM_fusion_layernorm_mlp_tapeless(benchmark::State& state) {
     tl::bench::report(state, count.count());
 }
 
-void BM_fusion_layernorm_mlp_tape(benchmark::State& state) {
-    auto p = layernorm_data(state);
-    layernorm_tape m;
-    m.step(p);
+template <bool Op>
+void BM_fusion_layernorm_tape(benchmark::State& state) {
+    layernorm_data d(state);
+    layernorm_tape<Op> m;
+    m.step(d.p, d.ones, d.zeros);
     tl::test::count_allocations count;
     for (auto _ : state) {
-        benchmark::DoNotOptimize(m.step(p));
+        benchmark::DoNotOptimize(m.step(d.p, d.ones, d.zeros));
         benchmark::DoNotOptimize(m.gw1.data());
     }
     tl::bench::report(state, count.count());
 }
+void BM_fusion_layernorm_mlp_tapeless(benchmark::State& state) { BM_fusion_layernorm_tapeless<false>(state); }
+void BM_fusion_layernorm_mlp_tape(benchmark::State& state) { BM_fusion_layernorm_tape<false>(state); }
+void BM_fusion_layer_norm_op_mlp_tapeless(benchmark::State& state) { BM_fusion_layernorm_tapeless<true>(state); }
+void BM_fusion_layer_norm_op_mlp_tape(benchmark::State& state) { BM_fusion_layernorm_tape<true>(state); }
 
 // ---- sizes --------------------------------------------------------------------------------------
 
@@ -258,16 +288,15 @@ bool check_elementwise(std::int64_t r, std::int64_t c, Executor const& on, char 
     return close("d loss / d p", where, g.data(), ref.gp.data(), ref.gp.size()) && ok;
 }
 
-template <class Executor>
+template <bool Op, class Executor>
 bool check_layernorm(std::int64_t const (&s)[4], Executor const& on, char const* how) {
-    tl::bench::mlp_data<float> p(s[0], s[1], s[2], s[3]);
-    tl::bench::fill_mlp_data(p);
-    layernorm_compiled comp(p);
-    layernorm_tape ref;
+    layernorm_data d(s[0], s[1], s[2], s[3]);
+    layernorm_compiled<Op> comp(d.p, d.ones, d.zeros);
+    layernorm_tape<Op> ref;
     comp.step(on);
-    float want = ref.step(p), got = comp.step.value();
-    std::string where = "layernorm_mlp (" + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ", " +
-                        std::to_string(s[2]) + ", " + std::to_string(s[3]) + "), " + how;
+    float want = ref.step(d.p, d.ones, d.zeros), got = comp.step.value();
+    std::string where = std::string(Op ? "layer_norm_op_mlp (" : "layernorm_mlp (") + std::to_string(s[0]) + ", " +
+                        std::to_string(s[1]) + ", " + std::to_string(s[2]) + ", " + std::to_string(s[3]) + "), " + how;
     bool ok = close("loss", where, &got, &want, 1);
     auto const& st = comp.step;
     ok = close("d loss / d w1", where, st.grad(comp.W1).data(), ref.gw1.data(), ref.gw1.size()) && ok;
@@ -284,8 +313,10 @@ bool check_all() {
         ok = check_elementwise(s[0], s[1], tl::threads(2), "2 threads") && ok;
     }
     for (auto const& s : layernorm_sizes) {
-        ok = check_layernorm(s, tl::serial, "serial") && ok;
-        ok = check_layernorm(s, tl::threads(2), "2 threads") && ok;
+        ok = check_layernorm<false>(s, tl::serial, "serial") && ok;
+        ok = check_layernorm<false>(s, tl::threads(2), "2 threads") && ok;
+        ok = check_layernorm<true>(s, tl::serial, "serial") && ok;
+        ok = check_layernorm<true>(s, tl::threads(2), "2 threads") && ok;
     }
     return ok;
 }
@@ -321,6 +352,8 @@ BENCHMARK(BM_fusion_elementwise_tapeless)->Apply([](auto* b) { elementwise_args(
 BENCHMARK(BM_fusion_elementwise_tape)->Apply([](auto* b) { elementwise_args(b, false); });
 BENCHMARK(BM_fusion_layernorm_mlp_tapeless)->Apply([](auto* b) { layernorm_args(b, true); });
 BENCHMARK(BM_fusion_layernorm_mlp_tape)->Apply([](auto* b) { layernorm_args(b, false); });
+BENCHMARK(BM_fusion_layer_norm_op_mlp_tapeless)->Apply([](auto* b) { layernorm_args(b, true); });
+BENCHMARK(BM_fusion_layer_norm_op_mlp_tape)->Apply([](auto* b) { layernorm_args(b, false); });
 
 int main(int argc, char** argv) {
     bool listing = false;

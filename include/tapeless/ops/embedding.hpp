@@ -4,6 +4,7 @@
 #ifndef TAPELESS_OPS_EMBEDDING_HPP
 #define TAPELESS_OPS_EMBEDDING_HPP
 
+#include "../config.hpp"
 #include "custom.hpp"
 #include "traits.hpp"
 

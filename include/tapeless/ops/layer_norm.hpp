@@ -4,6 +4,7 @@
 #ifndef TAPELESS_OPS_LAYER_NORM_HPP
 #define TAPELESS_OPS_LAYER_NORM_HPP
 
+#include "../config.hpp"
 #include "../detail/reduce_sum.hpp"
 #include "custom.hpp"
 #include "traits.hpp"
