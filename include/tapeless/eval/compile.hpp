@@ -460,6 +460,7 @@ private:
             shape args[detail::max_arity];
             for (std::size_t k = 0; k < f.nargs; ++k) args[k] = s_.shapes[f.arg[k]];
             shape_result r = infer_shape_n(f.rule, args, f.nargs);
+            if (r.ok() && f.check) r.error = f.check(args, f.nargs); // e.g. attention's rows per sequence
             if (!r.ok()) {
                 std::string_view names[detail::max_arity];
                 for (std::size_t k = 0; k < f.nargs; ++k)

@@ -29,12 +29,21 @@ struct custom_kernel {
 
     static unsigned choose(node_refs<T> const&) { return 0; }
 
-    //! Blocks of whole rows, at least `exec::min_block_work` of `Op::cost` per element each.
+    static constexpr bool has_work = requires(custom_view<T> const& v) { Op::work(v); };
+    //! A kernel with scratch runs its single block through `run_block`, which is given it.
+    static constexpr bool whole_needs_scratch = has_work;
+
+    //! Blocks of whole row groups (`Op::row_group`, else single rows), at least
+    //! `exec::min_block_work` of `Op::cost` per element each, and each block's scratch.
     static exec::partition split(node_refs<T> const& r) {
         shape const s = r.shapes[0];
+        custom_view<T> const v = view(r);
+        std::size_t group = 1;
+        if constexpr (requires { Op::row_group(v); }) group = Op::row_group(v);
         double const work = double(Op::cost) * double(s.size());
-        exec::partition p = exec::split_extent(work, s.rows, 1, exec::min_block_work, 8);
+        exec::partition p = exec::split_extent(work, s.rows, group ? group : 1, exec::min_block_work, 32);
         p.along = exec::partition::axis::rows;
+        if constexpr (has_work) p.own = Op::work(v);
         return p;
     }
 
@@ -42,10 +51,12 @@ struct custom_kernel {
 
     static void prepare(node_refs<T> const&, unsigned, exec::partition const&, T*) {}
 
-    static void run_block(node_refs<T> const& r, unsigned, exec::partition const& p, std::size_t b, T*) {
+    static void run_block(node_refs<T> const& r, unsigned, exec::partition const& p, std::size_t b, T* scratch) {
         std::size_t const rows = r.shapes[0].rows, first = b * p.extent;
         std::size_t const last = rows - first < p.extent ? rows : first + p.extent;
-        Op::template run<T>(view(r), first, last);
+        custom_view<T> v = view(r);
+        if constexpr (has_work) v.work = scratch + p.scratch + (p.blocks > 1 ? p.blocks * p.stride + p.shared : 0) + b * p.own;
+        Op::template run<T>(v, first, last);
     }
 
     static void finish(node_refs<T> const&, exec::partition const&, T const*) {}

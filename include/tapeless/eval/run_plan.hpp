@@ -50,7 +50,8 @@ template <class K, class T, class Ex>
 TAPELESS_ALWAYS_INLINE void run_kernel(node_refs<T> const& r, unsigned variant, exec::partition const& p, T* scratch,
                                        Ex const& ex) {
     if (p.blocks == 1) {
-        K::run(r, variant);
+        if constexpr (requires { K::whole_needs_scratch; }) K::run_block(r, variant, p, 0, scratch);
+        else K::run(r, variant);
         return;
     }
     K::prepare(r, variant, p, scratch);

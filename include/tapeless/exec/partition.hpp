@@ -20,7 +20,10 @@ struct partition {
     std::size_t stride = 0;   // partial-result elements per block (reductions across blocks)
     std::size_t shared = 0;   // elements every block reads, made once before them (a packed operand)
     std::size_t scratch = 0;  // where the partials, then the shared part, start in the step's scratch
-    [[nodiscard]] constexpr std::size_t scratch_size() const { return blocks > 1 ? blocks * stride + shared : 0; }
+    std::size_t own = 0;      // elements each block works in (a custom kernel's rows of scores), after those
+    [[nodiscard]] constexpr std::size_t scratch_size() const {
+        return (blocks > 1 ? blocks * stride + shared : 0) + blocks * own;
+    }
 };
 
 //! Cost below which a block is not worth a thread: one pool hand-off costs about a microsecond,

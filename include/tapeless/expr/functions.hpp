@@ -6,6 +6,7 @@
 
 #include "../ops/matmul.hpp"
 #include "../tensor/tensor.hpp"
+#include "attention.hpp"
 #include "build.hpp"
 #include "embedding.hpp"
 #include "layers.hpp"

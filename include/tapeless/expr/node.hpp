@@ -175,9 +175,13 @@ template <class A0, class A1, class... A>
 struct nth<1, A0, A1, A...> {
     using type = A1;
 };
-template <class A0, class A1, class A2>
-struct nth<2, A0, A1, A2> {
+template <class A0, class A1, class A2, class... A>
+struct nth<2, A0, A1, A2, A...> {
     using type = A2;
+};
+template <class A0, class A1, class A2, class A3>
+struct nth<3, A0, A1, A2, A3> {
+    using type = A3;
 };
 template <std::size_t K, class N>
 struct arg_of;

@@ -27,7 +27,7 @@ struct record {
     record_kind kind = record_kind::node;
     std::uint16_t op = 0;
     std::uint8_t nargs = 0;
-    std::uint32_t arg[max_arity]{0, 0, 0};
+    std::uint32_t arg[max_arity]{};
     std::uint32_t slot = 0;
     long num = 0, den = 1;
     shape stat{0, 0};
@@ -57,13 +57,15 @@ struct op_fact {
     char const* name = "";
     op_kind kind{};
     shape_rule rule{};
-    bool reads[max_arity]{true, true, true};
+    bool reads[max_arity]{true, true, true, true};
     int cost = 1;
     std::size_t domain_arg = 0;
     bool indexes_columns = false;
     bool copies = false;
     bool counts = false;
     count_of count{};
+    //! An op's own check of its arguments' bound shapes beyond its shape rule (`Op::check`), or null.
+    char const* (*check)(shape const*, std::size_t) = nullptr;
 };
 
 template <class Op>
@@ -81,6 +83,7 @@ constexpr op_fact fact_of() {
         f.counts = true;
         f.count = Op::count;
     }
+    if constexpr (requires { Op::check; }) f.check = Op::check;
     return f;
 }
 

@@ -101,7 +101,8 @@ struct record_graph {
         switch (r.nargs) {
         case 1: s = infer_shape(f.rule, a[0]->stat); break;
         case 2: s = infer_shape(f.rule, a[0]->stat, a[1]->stat); break;
-        default: s = infer_shape(f.rule, a[0]->stat, a[1]->stat, a[2]->stat); break;
+        case 3: s = infer_shape(f.rule, a[0]->stat, a[1]->stat, a[2]->stat); break;
+        default: s = infer_shape(f.rule, a[0]->stat, a[1]->stat, a[2]->stat, a[3]->stat); break;
         }
         if (!s.ok()) throw "tapeless: internal: a derived node's static shapes do not fit its op";
         r.stat = s.value;
@@ -135,6 +136,10 @@ struct record_graph {
             r.ext[0] = a[r.nargs - 1]->ext[0];
             r.ext[1] = a[r.nargs - 1]->ext[1];
             break;
+        case shape_rule::same:
+            r.ext[0] = a[0]->ext[0];
+            r.ext[1] = a[0]->ext[1];
+            break;
         case shape_rule::gather:
             r.ext[0] = a[1]->ext[0];
             r.ext[1] = a[0]->ext[1];
@@ -164,28 +169,15 @@ struct record_graph {
         return n++;
     }
 
-    constexpr std::size_t node(std::size_t op, std::size_t a0) {
+    //! The record of op `op` on arguments `a...` (one to `max_arity`), interned.
+    template <class... A>
+    constexpr std::size_t node(std::size_t op, A... a) {
+        static_assert(sizeof...(A) >= 1 && sizeof...(A) <= max_arity);
         record r;
         r.op = static_cast<std::uint16_t>(op);
-        r.nargs = 1;
-        r.arg[0] = static_cast<std::uint32_t>(a0);
-        return intern(r);
-    }
-    constexpr std::size_t node(std::size_t op, std::size_t a0, std::size_t a1) {
-        record r;
-        r.op = static_cast<std::uint16_t>(op);
-        r.nargs = 2;
-        r.arg[0] = static_cast<std::uint32_t>(a0);
-        r.arg[1] = static_cast<std::uint32_t>(a1);
-        return intern(r);
-    }
-    constexpr std::size_t node(std::size_t op, std::size_t a0, std::size_t a1, std::size_t a2) {
-        record r;
-        r.op = static_cast<std::uint16_t>(op);
-        r.nargs = 3;
-        r.arg[0] = static_cast<std::uint32_t>(a0);
-        r.arg[1] = static_cast<std::uint32_t>(a1);
-        r.arg[2] = static_cast<std::uint32_t>(a2);
+        r.nargs = static_cast<std::uint8_t>(sizeof...(A));
+        std::size_t k = 0;
+        ((r.arg[k++] = static_cast<std::uint32_t>(a)), ...);
         return intern(r);
     }
     constexpr std::size_t constant(long num, long den = 1) {

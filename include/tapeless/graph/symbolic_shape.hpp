@@ -112,6 +112,8 @@ struct shape<node<Op, A...>> {
             return shape_of<fixed<1>, typename arg<0>::cols>{};
         else if constexpr (Op::shape == shape_rule::like_last)
             return arg<sizeof...(A) - 1>{};
+        else if constexpr (Op::shape == shape_rule::same)
+            return arg<0>{};
         else if constexpr (Op::shape == shape_rule::gather)
             return shape_of<typename arg<1>::rows, typename arg<0>::cols>{};
     }

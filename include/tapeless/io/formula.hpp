@@ -23,6 +23,7 @@
 #include "../graph/rebuild.hpp"
 #include "../ops/abs.hpp"
 #include "../ops/add.hpp"
+#include "../ops/attention.hpp"
 #include "../ops/column_index.hpp"
 #include "../ops/div.hpp"
 #include "../ops/embedding.hpp"

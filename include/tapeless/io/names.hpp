@@ -65,7 +65,7 @@ constexpr bool shows_arg() {
 
 template <class N, class Nodes, bool Shown>
 constexpr std::array<std::size_t, max_arity> arg_indices() {
-    std::array<std::size_t, max_arity> r{npos, npos, npos};
+    std::array<std::size_t, max_arity> r{npos, npos, npos, npos};
     if constexpr (is_node_v<N>)
         [&]<std::size_t... K>(std::index_sequence<K...>) {
             ((r[K] = !Shown || detail::shows_arg<N, K>() ? index_of_v<arg_t<K, N>, Nodes> : npos), ...);

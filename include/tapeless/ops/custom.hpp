@@ -14,8 +14,9 @@ namespace tapeless {
 //! `op_kind::custom` defines `template <class T> static void run(custom_view<T> const&, std::size_t
 //! first, std::size_t last)`, which writes rows [first, last) of the value. The step cuts the rows
 //! into blocks by the bound shapes alone, so a kernel that computes each row on its own, in a fixed
-//! order, gives the same bits on any number of threads. The compiled step and the tape run the
-//! same function.
+//! order, gives the same bits on any number of threads. Optional members: `row_group(view)`, rows
+//! that must stay in one block (a sequence whose rows sum into each other), and `work(view)`, the
+//! elements of scratch a block needs (`work` below, allocated when the step is bound).
 template <class T>
 struct custom_view {
     T* y = nullptr;                  //!< the value
@@ -23,6 +24,7 @@ struct custom_view {
     T const* x[detail::max_arity]{};         //!< each argument's buffer (null for a scalar known at bind)
     shape xs[detail::max_arity]{};           //!< each argument's shape
     T s[detail::max_arity]{};                //!< each argument's value when it is a scalar known at bind
+    T* work = nullptr;               //!< this block's scratch (`Op::work` elements), if the op asks for it
 
     //! Argument k as a scalar (1 x 1), whether it is known at bind or computed.
     [[nodiscard]] T scalar(std::size_t k) const { return x[k] ? x[k][0] : s[k]; }

@@ -12,7 +12,7 @@
 #include <cmath>
 #include <cstddef>
 
-namespace tapeless::op {
+namespace tapeless {
 
 namespace detail {
 //! A row's mean μ and 1/σ = 1/√(var + eps), var the biased variance (PyTorch's), in two passes:
@@ -30,6 +30,8 @@ TAPELESS_ALWAYS_INLINE row_moments<T> moments(T const* x, std::size_t d, T eps) 
 }
 } // namespace detail
 
+namespace op {
+
 //! x̂_ij = (x_ij - μ_i) / √(σ²_i + eps) over the d columns of row i: `tl::layer_norm` before its
 //! gain and bias, which are elementwise and fuse into the loops around it. Args (x, eps).
 struct layer_norm : op_base {
@@ -45,7 +47,7 @@ struct layer_norm : op_base {
         for (std::size_t i = first; i < last; ++i) {
             T const* TAPELESS_RESTRICT x = v.x[0] + i * d;
             T* TAPELESS_RESTRICT y = v.y + i * d;
-            auto const m = detail::moments(x, d, eps);
+            auto const m = tapeless::detail::moments(x, d, eps);
             for (std::size_t j = 0; j < d; ++j) y[j] = (x[j] - m.mean) * m.rstd;
         }
     }
@@ -68,7 +70,7 @@ struct layer_norm_back : op_base {
             T const* TAPELESS_RESTRICT x = v.x[0] + i * d;
             T const* TAPELESS_RESTRICT g = v.x[1] + i * d;
             T* TAPELESS_RESTRICT out = v.y + i * d;
-            auto const m = detail::moments(x, d, eps);
+            auto const m = tapeless::detail::moments(x, d, eps);
             T const mg = tapeless::detail::reduce_sum<T>(d, [&](std::size_t j) { return g[j]; }) * inv_d;
             T const mgx =
                 tapeless::detail::reduce_sum<T>(d, [&](std::size_t j) { return g[j] * ((x[j] - m.mean) * m.rstd); }) *
@@ -78,6 +80,7 @@ struct layer_norm_back : op_base {
     }
 };
 
-} // namespace tapeless::op
+} // namespace op
+} // namespace tapeless
 
 #endif

@@ -11,8 +11,8 @@
 namespace tapeless {
 
 namespace detail {
-//! Ops take one to three arguments.
-inline constexpr std::size_t max_arity = 3;
+//! Ops take one to four arguments (attention's adjoint reads q, k, v and ȳ).
+inline constexpr std::size_t max_arity = 4;
 } // namespace detail
 
 //! How an op is executed, which decides where the planner puts it.
@@ -37,6 +37,7 @@ enum class shape_rule {
     row,       //!< (m x n) -> 1 x n
     like_last, //!< -> the last argument's shape (that argument is read for its shape only)
     gather,    //!< (r x c table, m x 1 indices) -> m x c: one table row per index
+    same,      //!< every argument of one shape, the result too (no broadcasting)
 };
 
 //! What `inv_count` counts.
@@ -84,6 +85,18 @@ constexpr shape_result infer_shape_n(shape_rule rule, shape const* args, std::si
     case shape_rule::column: return {{args[0].rows, 1}};
     case shape_rule::row: return {{1, args[0].cols}};
     case shape_rule::like_last: return {args[n - 1]};
+    case shape_rule::same: {
+        shape r = args[0];
+        for (std::size_t k = 1; k < n; ++k) {
+            shape const a = args[k];
+            if ((a.rows != r.rows && a.rows != dynamic && r.rows != dynamic) ||
+                (a.cols != r.cols && a.cols != dynamic && r.cols != dynamic))
+                return {{}, "shapes differ"};
+            if (r.rows == dynamic) r.rows = a.rows;
+            if (r.cols == dynamic) r.cols = a.cols;
+        }
+        return {r};
+    }
     case shape_rule::gather:
         if (args[1].cols != 1 && args[1].cols != dynamic) return {{}, "indices must be one column"};
         return {{args[1].rows, args[0].cols}};

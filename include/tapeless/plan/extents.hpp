@@ -80,6 +80,12 @@ constexpr std::array<std::size_t, 2 * N> extent_classes(std::array<node_info, N>
                     if (pick != npos && !many) unite(2 * i + d, pick);
                 }
                 break;
+            case shape_rule::same: // equal extents, checked when built and bound
+                for (std::size_t k = 0; k < f.nargs; ++k) {
+                    unite(2 * i, 2 * a[k]);
+                    unite(2 * i + 1, 2 * a[k] + 1);
+                }
+                break;
             case shape_rule::gather:
                 unite(2 * i, 2 * a[1]);
                 unite(2 * i + 1, 2 * a[0] + 1);

@@ -19,7 +19,7 @@ enum class category : unsigned char { leaf, immediate, elementwise, reduction, c
 struct node_info {
     category cat{};
     std::size_t nargs = 0;
-    std::size_t arg[max_arity]{npos, npos, npos};
+    std::size_t arg[max_arity]{npos, npos, npos, npos};
     bool reads[max_arity]{};
     bool unit = false;          // statically 1 x 1
     shape stat{};               // static shape (extents may be `dynamic`)
@@ -37,6 +37,7 @@ struct node_info {
     double constant = 0;        // value of a constant leaf
     bool counts = false;        // an inv_count: 1/count(arg) from the shape
     count_of count{};
+    char const* (*check)(shape const*, std::size_t) = nullptr; // the op's own bind-time check
 };
 
 //! How a loop body obtains a value.
@@ -152,6 +153,7 @@ constexpr node_info info_of_record(derived_graph<M, NO> const& d, op_fact const*
     f.op = r.op;
     f.name = op.name;
     f.counts = op.counts;
+    f.check = op.check;
     f.count = op.count;
     if (f.cat == category::elementwise || f.cat == category::immediate)
         while (f.nreads < r.nargs && op.reads[f.nreads]) ++f.nreads;

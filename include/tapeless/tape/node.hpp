@@ -50,6 +50,7 @@ enum class op_code : std::uint8_t {
     softmax,
     layer_norm,           // (x - mean_row) / √(var_row + s0); aux: 1/√(var_row + s0) per row
     embedding,            // row labels[i] of in[0] as row i
+    attention,            // softmax(q·kᵀ/√dh + mask)·v of in[0..2]; sequences of s0 rows, s1 heads; aux: P
     cross_entropy_labels, // aux: row max, then row log Σ exp(x - max); labels: class indices
     cross_entropy_probs,  // aux: as above
     bce_logits,
@@ -73,7 +74,7 @@ struct node {
     bool needs_grad = false; //!< some param is upstream: adjoints flow only through these
     bool has_grad = false;   //!< adjoint written in the current sweep (first write stores, later ones add)
     bool is_param = false;
-    bool ta = false, tb = false; //!< matmul: in[0] / in[1] read transposed
+    bool ta = false, tb = false; //!< matmul: in[0] / in[1] read transposed; attention: ta = causal
 
     [[nodiscard]] std::size_t size() const { return rows * cols; }
 };

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -286,6 +287,59 @@ struct recorder {
         return t.push(n);
     }
 
+    // Every probability matrix P (one seq x seq per sequence and head) is kept in aux for the
+    // backward sweep: a tape's way, the simplest, and independent of the compiled kernels.
+    static var<T> attention(var<T> const& q, var<T> const& k, var<T> const& v, std::size_t seq, std::size_t heads,
+                            bool causal) {
+        tape<T>& t = owner(q, k, "attention");
+        if (&owner(v, "attention") != &t) throw error("tapeless: tape: attention: vars of two tapes");
+        node_t const &nq = t.nodes_[q.id_], &nk = t.nodes_[k.id_], &nv = t.nodes_[v.id_];
+        if (nk.rows != nq.rows || nk.cols != nq.cols) shapes("attention", nq, nk, "q and k differ");
+        if (nv.rows != nq.rows || nv.cols != nq.cols) shapes("attention", nq, nv, "q and v differ");
+        if (seq == 0 || nq.rows % seq) throw shape_error("tapeless: tape: attention: rows must be whole sequences");
+        if (heads == 0 || nq.cols % heads) throw shape_error("tapeless: tape: attention: columns must be whole heads");
+        std::size_t const n = nq.rows, d = nq.cols, dh = d / heads, nseq = n / seq;
+        T const *qv = t.value_of(q.id_), *kv = t.value_of(k.id_), *vv = t.value_of(v.id_);
+        T* p = t.arena_.template allocate<T>(nseq * heads * seq * seq);
+        T* y = t.arena_.template allocate<T>(n * d);
+        T const scale = T(1) / std::sqrt(static_cast<T>(dh));
+        for (std::size_t b = 0; b < nseq; ++b)
+            for (std::size_t h = 0; h < heads; ++h) {
+                T* pb = p + (b * heads + h) * seq * seq;
+                for (std::size_t i = 0; i < seq; ++i) {
+                    T m = -std::numeric_limits<T>::infinity();
+                    for (std::size_t j = 0; j < seq; ++j) {
+                        T s = T(0);
+                        for (std::size_t c = 0; c < dh; ++c) s += qv[(b * seq + i) * d + h * dh + c] * kv[(b * seq + j) * d + h * dh + c];
+                        pb[i * seq + j] = causal && j > i ? -std::numeric_limits<T>::infinity() : s * scale;
+                        m = std::max(m, pb[i * seq + j]);
+                    }
+                    T total = T(0);
+                    for (std::size_t j = 0; j < seq; ++j) total += pb[i * seq + j] = std::exp(pb[i * seq + j] - m);
+                    for (std::size_t j = 0; j < seq; ++j) pb[i * seq + j] /= total;
+                    for (std::size_t c = 0; c < dh; ++c) {
+                        T acc = T(0);
+                        for (std::size_t j = 0; j < seq; ++j) acc += pb[i * seq + j] * vv[(b * seq + j) * d + h * dh + c];
+                        y[(b * seq + i) * d + h * dh + c] = acc;
+                    }
+                }
+            }
+        node_t nn;
+        nn.op = op_code::attention;
+        nn.rows = n;
+        nn.cols = d;
+        nn.needs_grad = nq.needs_grad || nk.needs_grad || nv.needs_grad;
+        nn.in[0] = q.id_;
+        nn.in[1] = k.id_;
+        nn.in[2] = v.id_;
+        nn.s0 = static_cast<T>(seq);
+        nn.s1 = static_cast<T>(heads);
+        nn.ta = causal;
+        nn.aux = p;
+        nn.value = y;
+        return t.push(nn);
+    }
+
     // Row ids[i] of the table as row i; the ids are checked and copied (N ints).
     template <class L>
     static var<T> embedding(var<T> const& table, std::size_t count, L id_at) {
@@ -475,6 +529,12 @@ template <class T> var<T> softmax(var<T> const& x) { return detail::recorder<T>:
 template <class T, number S = double>
 var<T> layer_norm(var<T> const& x, var<T> const& g, var<T> const& b, S eps = 1e-5) {
     return detail::recorder<T>::layer_norm(x, detail::as<T>(eps)) * g + b;
+}
+//! Scaled dot-product attention (see `tapeless::attention`): q, k, v of one shape, rows in
+//! sequences of `seq`, columns in `heads` heads, a causal mask when `causal`.
+template <class T>
+var<T> attention(var<T> const& q, var<T> const& k, var<T> const& v, std::size_t seq, std::size_t heads, bool causal) {
+    return detail::recorder<T>::attention(q, k, v, seq, heads, causal);
 }
 //! Row ids[i] of `table` as row i (PyTorch's `F.embedding`); ids are whole numbers in 0..rows-1,
 //! given as ints or as the elements of a tensor (copied).

@@ -11,6 +11,7 @@
 #include "node.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -371,6 +372,46 @@ void tape<T>::backward_fused(node<T>& n) {
         emit(n.in[0], r, c, [&](std::size_t i, std::size_t j) {
             return rstd[i] * (gy[i * c + j] - sums[i] - y[i * c + j] * sums[r + i]);
         });
+        break;
+    }
+    case op_code::attention: { // y = P·v, P = softmax(q·kᵀ/√dh)  =>  v̄ = Pᵀȳ, dS = P ⊙ (ȳvᵀ - rowsum(P ⊙ ȳvᵀ)),
+                               //   q̄ = dS·k/√dh, k̄ = dSᵀ·q/√dh  (per sequence and head)
+        std::size_t const seq = static_cast<std::size_t>(n.s0), heads = static_cast<std::size_t>(n.s1);
+        std::size_t const d = n.cols, dh = d / heads, nseq = n.rows / seq;
+        T const scale = T(1) / std::sqrt(static_cast<T>(dh));
+        T const *qv = nodes_[n.in[0]].value, *kv = nodes_[n.in[1]].value, *vv = nodes_[n.in[2]].value;
+        T* gq = arena_.template allocate<T>(n.size());
+        T* gk = arena_.template allocate<T>(n.size());
+        T* gv = arena_.template allocate<T>(n.size());
+        std::fill_n(gq, n.size(), T(0));
+        std::fill_n(gk, n.size(), T(0));
+        std::fill_n(gv, n.size(), T(0));
+        T* ds = arena_.template allocate<T>(seq);
+        for (std::size_t b = 0; b < nseq; ++b)
+            for (std::size_t h = 0; h < heads; ++h) {
+                T const* pb = n.aux + (b * heads + h) * seq * seq;
+                auto at = [&](std::size_t row, std::size_t c) { return (b * seq + row) * d + h * dh + c; };
+                for (std::size_t i = 0; i < seq; ++i) {
+                    T rowsum = T(0);
+                    for (std::size_t j = 0; j < seq; ++j) {
+                        T dp = T(0);
+                        for (std::size_t c = 0; c < dh; ++c) dp += n.adjoint[at(i, c)] * vv[at(j, c)];
+                        ds[j] = dp;
+                        rowsum += pb[i * seq + j] * dp;
+                    }
+                    for (std::size_t j = 0; j < seq; ++j) {
+                        T const p = pb[i * seq + j], s = p * (ds[j] - rowsum) * scale;
+                        for (std::size_t c = 0; c < dh; ++c) {
+                            gv[at(j, c)] += p * n.adjoint[at(i, c)];
+                            gq[at(i, c)] += s * kv[at(j, c)];
+                            gk[at(j, c)] += s * qv[at(i, c)];
+                        }
+                    }
+                }
+            }
+        T const* grads[3] = {gq, gk, gv};
+        for (int a = 0; a < 3; ++a)
+            if (nodes_[n.in[a]].needs_grad) emit(n.in[a], n.rows, d, [&](std::size_t i, std::size_t j) { return grads[a][i * d + j]; });
         break;
     }
     case op_code::embedding: { // y_i = table_{ids_i}  =>  tablē_r += Σ_{i : ids_i = r} ȳ_i

@@ -73,6 +73,36 @@ def embedding():
            cases)
 
 
+def sdpa(q, k, v, causal):
+    """F.scaled_dot_product_attention (PyTorch 2), written out for this PyTorch: q, k, v are
+    (B, h, T, dh)."""
+    s = q @ k.transpose(-2, -1) / (q.shape[-1] ** 0.5)
+    if causal:
+        t = q.shape[-2]
+        s = s.masked_fill(torch.ones(t, t, dtype=torch.bool).triu(1), float("-inf"))
+    return torch.softmax(s, dim=-1) @ v
+
+
+def attention():
+    cases = []
+    for b, t, h, d, causal in [(1, 1, 1, 1, 0), (1, 4, 1, 3, 1), (2, 5, 2, 6, 1), (3, 7, 4, 8, 0), (2, 16, 4, 32, 1),
+                               (1, 3, 3, 9, 0)]:
+        q, k, v = (torch.randn(b * t, d, dtype=torch.float64).requires_grad_() for _ in range(3))
+        r = torch.randn(b * t, d, dtype=torch.float64)
+
+        def heads(x):
+            return x.reshape(b, t, h, d // h).transpose(1, 2)
+
+        y = sdpa(heads(q), heads(k), heads(v), causal).transpose(1, 2).reshape(b * t, d)
+        (r * y).sum().backward()
+        cases.append(dict(b=b, t=t, h=h, d=d, causal=causal, q=q, k=k, v=v, r=r, y=y, gq=q.grad, gk=k.grad, gv=v.grad))
+    header("attention", "q, k, v, r: (b t) x d, heads h, causal 0 or 1; y = attention of each sequence and head "
+           "(softmax(q kᵀ / √(d/h) + mask) v); gq, gk, gv: gradients of sum(r * y).",
+           [("b", "int"), ("t", "int"), ("h", "int"), ("d", "int"), ("causal", "int")] +
+           [(k, "vec") for k in ["q", "k", "v", "r", "y", "gq", "gk", "gv"]], cases)
+
+
 if __name__ == "__main__":
     layer_norm()
     embedding()
+    attention()

@@ -5,6 +5,7 @@
 
 #include "abs.hpp"
 #include "add.hpp"
+#include "attention.hpp"
 #include "div.hpp"
 #include "embedding.hpp"
 #include "exp.hpp"
