@@ -6,6 +6,7 @@
 #include "support/executors.hpp"
 #include "support/gradcheck.hpp"
 #include "support/random.hpp"
+#include "support/torch/tensor.hpp"
 #include "support/torch/embedding.hpp"
 
 #include <tapeless/tape/all.hpp>
@@ -22,18 +23,11 @@
 namespace tl = tapeless;
 using tl::test::relative_error;
 
+using tl::test::reference_tensor;
+using tl::test::uniform_tensor;
+
 namespace {
 
-tl::Tensor<double> tensor(std::size_t r, std::size_t c, std::vector<double> const& v) {
-    tl::Tensor<double> t(r, c);
-    for (std::size_t i = 0; i < v.size(); ++i) t.data()[i] = v[i];
-    return t;
-}
-tl::Tensor<double> random(std::size_t r, std::size_t c, std::uint64_t seed) {
-    tl::Tensor<double> t(r, c);
-    tl::test::fill_uniform(t, seed);
-    return t;
-}
 template <class T = double>
 tl::Tensor<T> ids_of(std::vector<double> const& v) {
     tl::Tensor<T> t(v.size(), 1);
@@ -47,21 +41,21 @@ BOOST_AUTO_TEST_SUITE(ops_embedding)
 
 BOOST_AUTO_TEST_CASE(equals_pytorch) {
     for (auto const& c : tl::test::torch_ref::embedding::cases) {
-        auto table = tensor(c.v, c.d, c.table), ids = tensor(c.n, 1, c.ids), r = tensor(c.n, c.d, c.r);
+        auto table = reference_tensor(c.v, c.d, c.table), ids = reference_tensor(c.n, 1, c.ids), r = reference_tensor(c.n, c.d, c.r);
         auto T = tl::param<"table">(table);
         auto I = tl::input<"ids">(ids);
         BOOST_TEST_CONTEXT(c.v << " x " << c.d << " table, " << c.n << " ids") {
-            BOOST_TEST(relative_error(tl::eval(tl::embedding(T, I)), tensor(c.n, c.d, c.y)) == 0.0);
+            BOOST_TEST(relative_error(tl::eval(tl::embedding(T, I)), reference_tensor(c.n, c.d, c.y)) == 0.0);
             auto [v, g] = tl::value_and_grad(tl::sum(tl::input<"r">(r) * tl::embedding(T, I)), T);
             (void)v;
-            BOOST_TEST(relative_error(g, tensor(c.v, c.d, c.gtable)) < 1e-14);
+            BOOST_TEST(relative_error(g, reference_tensor(c.v, c.d, c.gtable)) < 1e-14);
 
             tl::tape::tape<double> t;
             auto tt = t.param(table);
             auto ty = tl::tape::embedding(tt, ids);
-            BOOST_TEST(relative_error(ty.value(), tensor(c.n, c.d, c.y)) == 0.0);
+            BOOST_TEST(relative_error(ty.value(), reference_tensor(c.n, c.d, c.y)) == 0.0);
             t.backward(tl::tape::sum(ty * t.input(r)));
-            BOOST_TEST(relative_error(t.grad(tt), tensor(c.v, c.d, c.gtable)) < 1e-14);
+            BOOST_TEST(relative_error(t.grad(tt), reference_tensor(c.v, c.d, c.gtable)) < 1e-14);
         }
     }
 }
@@ -70,7 +64,7 @@ BOOST_AUTO_TEST_CASE(equals_pytorch) {
 // gradient is exactly 0).
 BOOST_AUTO_TEST_CASE(gradients_against_finite_differences) {
     auto ids = ids_of({2, 0, 2, 3, 2, 0, 3});
-    auto table = random(5, 6, 1), g = random(1, 6, 2), b = random(1, 6, 3), w = random(6, 2, 4);
+    auto table = uniform_tensor(5, 6, 1), g = uniform_tensor(1, 6, 2), b = uniform_tensor(1, 6, 3), w = uniform_tensor(6, 2, 4);
     auto I = tl::input<"ids">(ids);
     tl::test::check_gradients(
         [&](auto const& Tb, auto const& G, auto const& B, auto const& W) {
@@ -117,7 +111,7 @@ BOOST_AUTO_TEST_CASE(equals_the_tape) {
 // An id outside the table, negative, fractional or NaN: value_error naming the leaf, the row and
 // the value, before the step writes anything (the gradient keeps its bits).
 BOOST_AUTO_TEST_CASE(bad_ids) {
-    auto table = random(4, 3, 41);
+    auto table = uniform_tensor(4, 3, 41);
     auto ids = ids_of({0, 1, 3});
     auto Tb = tl::param<"table">(table);
     auto step = tl::compile(tl::sum(tl::square(tl::embedding(Tb, tl::input<"tokens">(ids)))), Tb);
@@ -141,7 +135,7 @@ BOOST_AUTO_TEST_CASE(bad_ids) {
 
 // Ids of two columns are a shape_error naming the call.
 BOOST_AUTO_TEST_CASE(bad_extents) {
-    auto table = random(4, 3, 51);
+    auto table = uniform_tensor(4, 3, 51);
     tl::Tensor<double> ids(3, 2, 0.0);
     BOOST_CHECK_EXCEPTION((void)tl::embedding(tl::param<"table">(table), tl::input<"ids">(ids)), tl::shape_error,
                           [](tl::shape_error const& e) {
@@ -153,7 +147,7 @@ BOOST_AUTO_TEST_CASE(bad_extents) {
 // Large enough that both kernels are cut into blocks: every thread count gives the serial bits.
 BOOST_AUTO_TEST_CASE(same_bits_on_any_thread_count) {
     std::size_t const n = 8192, v = 4096, d = 48;
-    auto table = random(v, d, 61), y = random(n, d, 62);
+    auto table = uniform_tensor(v, d, 61), y = uniform_tensor(n, d, 62);
     tl::Tensor<double> ids(n, 1);
     tl::test::rng gen(63);
     for (std::size_t i = 0; i < n; ++i) ids(i, 0) = double(gen() % v);

@@ -5,6 +5,7 @@
 #include "support/executors.hpp"
 #include "support/gradcheck.hpp"
 #include "support/random.hpp"
+#include "support/torch/tensor.hpp"
 #include "support/torch/layer_norm.hpp"
 
 #include <tapeless/tape/all.hpp>
@@ -21,13 +22,11 @@ namespace tl = tapeless;
 using tl::test::check_gradients;
 using tl::test::relative_error;
 
+using tl::test::reference_tensor;
+using tl::test::uniform_tensor;
+
 namespace {
 
-tl::Tensor<double> tensor(std::size_t r, std::size_t c, std::vector<double> const& v) {
-    tl::Tensor<double> t(r, c);
-    for (std::size_t i = 0; i < v.size(); ++i) t.data()[i] = v[i];
-    return t;
-}
 // max |a - b| relative to the reference's largest magnitude, or to 1e-4 if all are smaller: where
 // the exact value is 0 (a row of one column), PyTorch's x·σ⁻¹ - μ·σ⁻¹ leaves a rounding residue
 // of 1e-16 that no relative comparison can match, and this library computes (x - μ)·σ⁻¹ = 0.
@@ -41,11 +40,6 @@ double error_against(A const& got, tl::Tensor<double> const& want) {
     return got.rows() == want.rows() && got.cols() == want.cols() ? diff / scale : 1.0;
 }
 
-tl::Tensor<double> random(std::size_t r, std::size_t c, std::uint64_t seed, double lo = -1, double hi = 1) {
-    tl::Tensor<double> t(r, c);
-    tl::test::fill_uniform(t, seed, lo, hi);
-    return t;
-}
 
 } // namespace
 
@@ -55,28 +49,28 @@ BOOST_AUTO_TEST_SUITE(ops_layer_norm)
 // the compiled step and from the tape.
 BOOST_AUTO_TEST_CASE(equals_pytorch) {
     for (auto const& c : tl::test::torch_ref::layer_norm::cases) {
-        auto x = tensor(c.n, c.d, c.x), g = tensor(1, c.d, c.g), b = tensor(1, c.d, c.b), r = tensor(c.n, c.d, c.r);
+        auto x = reference_tensor(c.n, c.d, c.x), g = reference_tensor(1, c.d, c.g), b = reference_tensor(1, c.d, c.b), r = reference_tensor(c.n, c.d, c.r);
         auto X = tl::param<"x">(x);
         auto G = tl::param<"g">(g);
         auto B = tl::param<"b">(b);
         auto R = tl::input<"r">(r);
         BOOST_TEST_CONTEXT(c.n << " x " << c.d << ", eps " << c.eps) {
             auto y = c.eps == 1e-5 ? tl::eval(tl::layer_norm(X, G, B)) : tl::eval(tl::layer_norm(X, G, B, c.eps));
-            BOOST_TEST(error_against(y, tensor(c.n, c.d, c.y)) < 1e-12);
+            BOOST_TEST(error_against(y, reference_tensor(c.n, c.d, c.y)) < 1e-12);
             auto [v, gx, gg, gb] = tl::value_and_grad(tl::sum(R * tl::layer_norm(X, G, B, c.eps)), X, G, B);
             (void)v;
-            BOOST_TEST(error_against(gx, tensor(c.n, c.d, c.gx)) < 1e-10);
-            BOOST_TEST(error_against(gg, tensor(1, c.d, c.gg)) < 1e-10);
-            BOOST_TEST(error_against(gb, tensor(1, c.d, c.gb)) < 1e-10);
+            BOOST_TEST(error_against(gx, reference_tensor(c.n, c.d, c.gx)) < 1e-10);
+            BOOST_TEST(error_against(gg, reference_tensor(1, c.d, c.gg)) < 1e-10);
+            BOOST_TEST(error_against(gb, reference_tensor(1, c.d, c.gb)) < 1e-10);
 
             tl::tape::tape<double> t;
             auto tx = t.param(x), tg = t.param(g), tb = t.param(b);
             auto ty = tl::tape::layer_norm(tx, tg, tb, c.eps);
-            BOOST_TEST(error_against(ty.value(), tensor(c.n, c.d, c.y)) < 1e-12);
+            BOOST_TEST(error_against(ty.value(), reference_tensor(c.n, c.d, c.y)) < 1e-12);
             t.backward(tl::tape::sum(ty * t.input(r)));
-            BOOST_TEST(error_against(t.grad(tx), tensor(c.n, c.d, c.gx)) < 1e-10);
-            BOOST_TEST(error_against(t.grad(tg), tensor(1, c.d, c.gg)) < 1e-10);
-            BOOST_TEST(error_against(t.grad(tb), tensor(1, c.d, c.gb)) < 1e-10);
+            BOOST_TEST(error_against(t.grad(tx), reference_tensor(c.n, c.d, c.gx)) < 1e-10);
+            BOOST_TEST(error_against(t.grad(tg), reference_tensor(1, c.d, c.gg)) < 1e-10);
+            BOOST_TEST(error_against(t.grad(tb), reference_tensor(1, c.d, c.gb)) < 1e-10);
         }
     }
 }
@@ -86,8 +80,8 @@ BOOST_AUTO_TEST_CASE(equals_pytorch) {
 BOOST_AUTO_TEST_CASE(gradients_against_finite_differences) {
     for (auto [n, d] : {std::pair{1, 1}, {1, 6}, {3, 5}, {7, 3}, {4, 64}}) {
         BOOST_TEST_CONTEXT(n << " x " << d) {
-            auto x = random(n, 4, 1), w = random(4, d, 2), g = random(1, d, 3, 0.5, 1.5), b = random(1, d, 4),
-                 v = random(d, 2, 5);
+            auto x = uniform_tensor(n, 4, 1), w = uniform_tensor(4, d, 2), g = uniform_tensor(1, d, 3, 0.5, 1.5), b = uniform_tensor(1, d, 4),
+                 v = uniform_tensor(d, 2, 5);
             check_gradients([](auto const& X, auto const& W, auto const& G, auto const& B,
                                auto const& V) { return tl::mean(tl::tanh(tl::matmul(tl::layer_norm(tl::matmul(X, W), G, B), V))); },
                             1e-7, x, w, g, b, v);
@@ -136,7 +130,7 @@ BOOST_AUTO_TEST_CASE(static_extents) {
     tl::test::fill_uniform(x, 21);
     tl::test::fill_uniform(g, 22);
     tl::test::fill_uniform(b, 23);
-    auto xd = random(3, 5, 21), gd = random(1, 5, 22), bd = random(1, 5, 23);
+    auto xd = uniform_tensor(3, 5, 21), gd = uniform_tensor(1, 5, 22), bd = uniform_tensor(1, 5, 23);
     auto [vs, gs] = tl::value_and_grad(tl::sum(tl::square(tl::layer_norm(tl::input<"x">(x), tl::param<"g">(g), tl::param<"b">(b)))),
                                        tl::param<"g">(g));
     auto [vd, gdd] = tl::value_and_grad(tl::sum(tl::square(tl::layer_norm(tl::input<"x">(xd), tl::param<"g">(gd), tl::param<"b">(bd)))),
@@ -147,7 +141,7 @@ BOOST_AUTO_TEST_CASE(static_extents) {
 
 // A gain or bias that is not one row of x's width is a shape_error naming the call and the leaves.
 BOOST_AUTO_TEST_CASE(bad_extents) {
-    auto x = random(4, 6, 31), g = random(1, 5, 32), b = random(1, 6, 33), tall = random(2, 6, 34);
+    auto x = uniform_tensor(4, 6, 31), g = uniform_tensor(1, 5, 32), b = uniform_tensor(1, 6, 33), tall = uniform_tensor(2, 6, 34);
     auto X = tl::input<"x">(x);
     BOOST_CHECK_EXCEPTION((void)tl::layer_norm(X, tl::param<"g">(g), tl::param<"b">(b)), tl::shape_error,
                           [](tl::shape_error const& e) {
@@ -162,7 +156,7 @@ BOOST_AUTO_TEST_CASE(bad_extents) {
 
 // One kernel of its own forward and one backward, named in the plan.
 BOOST_AUTO_TEST_CASE(one_kernel_each_way) {
-    auto x = random(5, 8, 41), g = random(1, 8, 42), b = random(1, 8, 43);
+    auto x = uniform_tensor(5, 8, 41), g = uniform_tensor(1, 8, 42), b = uniform_tensor(1, 8, 43);
     auto X = tl::param<"x">(x);
     auto step = tl::compile(tl::mean(tl::layer_norm(X, tl::input<"g">(g), tl::input<"b">(b))), X);
     std::string const plan = tl::describe(step);
@@ -175,12 +169,12 @@ BOOST_AUTO_TEST_CASE(one_kernel_each_way) {
 // the block's own plans, forward and backward, layer by layer.
 BOOST_AUTO_TEST_CASE(inside_a_repeat_block) {
     std::size_t const n = 6, d = 10, layers = 3;
-    auto x = random(n, d, 61), y = random(n, d, 62);
+    auto x = uniform_tensor(n, d, 61), y = uniform_tensor(n, d, 62);
     std::vector<tl::Tensor<double>> g, b, w;
     for (std::size_t l = 0; l < layers; ++l) {
-        g.push_back(random(1, d, 63 + l, 0.5, 1.5));
-        b.push_back(random(1, d, 73 + l));
-        w.push_back(random(d, d, 83 + l, -0.5, 0.5));
+        g.push_back(uniform_tensor(1, d, 63 + l, 0.5, 1.5));
+        b.push_back(uniform_tensor(1, d, 73 + l));
+        w.push_back(uniform_tensor(d, d, 83 + l, -0.5, 0.5));
     }
     auto block = [](auto const& h, auto const& gi, auto const& bi, auto const& wi) {
         return h + tl::tanh(tl::matmul(tl::layer_norm(h, gi, bi), wi));
@@ -218,7 +212,7 @@ BOOST_AUTO_TEST_CASE(inside_a_repeat_block) {
 
 // Rows are cut into blocks on large inputs; every thread count gives the serial step's bits.
 BOOST_AUTO_TEST_CASE(same_bits_on_any_thread_count) {
-    auto x = random(4096, 48, 51), g = random(1, 48, 52, 0.5, 1.5), b = random(1, 48, 53), y = random(4096, 48, 54);
+    auto x = uniform_tensor(4096, 48, 51), g = uniform_tensor(1, 48, 52, 0.5, 1.5), b = uniform_tensor(1, 48, 53), y = uniform_tensor(4096, 48, 54);
     auto X = tl::param<"x">(x);
     auto G = tl::param<"g">(g);
     auto B = tl::param<"b">(b);

@@ -38,6 +38,13 @@ void fill_uniform(Tensor<T, R, C>& t, std::uint64_t seed, double lo = -1.0, doub
     rng g(seed);
     fill_uniform(t, g, lo, hi);
 }
+//! A rows x cols tensor filled by `fill_uniform` from `seed`.
+template <class T = double>
+Tensor<T> uniform_tensor(std::size_t rows, std::size_t cols, std::uint64_t seed, double lo = -1.0, double hi = 1.0) {
+    Tensor<T> t(rows, cols);
+    fill_uniform(t, seed, lo, hi);
+    return t;
+}
 
 //! Every element normal(mean, stddev), drawn row by row from `g`.
 template <class T, std::size_t R, std::size_t C>
