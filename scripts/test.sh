@@ -29,7 +29,7 @@ if [[ "${TAPELESS_SKIP_APT:-0}" != 1 ]]; then
     run "${sudo[@]}" apt-get update
     run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake ninja-build g++ clang libboost-dev libboost-test-dev libopenblas-dev libbenchmark-dev \
-        zlib1g-dev doxygen graphviz libeigen3-dev libzip-dev python3-numpy
+        zlib1g-dev doxygen graphviz libeigen3-dev libzip-dev python3-numpy librandom123-dev
 fi
 
 # Folders whose tests go through GEMM, rerun with the other backend and compiler.

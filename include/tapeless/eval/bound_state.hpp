@@ -5,6 +5,7 @@
 #define TAPELESS_EVAL_BOUND_STATE_HPP
 
 #include "../exec/partition.hpp"
+#include "../ops/custom.hpp"
 #include "../tensor/shape.hpp"
 
 #include <array>
@@ -28,6 +29,7 @@ struct state {
     std::array<T*, R> rptr{};
     std::array<shape, R> rshape{};
     std::array<T, R> rimm{};
+    random_stream stream{}; // what random ops are keyed by (`dropout`)
 };
 
 //! A kernel's nodes as resolved at bind (see `loop_refs` for the order).
@@ -36,6 +38,8 @@ struct node_refs {
     T* const* ptrs;
     shape const* shapes;
     T const* imms;
+    std::size_t const* nodes = nullptr;     // the plan's node of each reference
+    random_stream const* stream = nullptr; // the step's (custom kernels that draw random numbers)
 };
 
 //! Fills the resolved references from the plan's table once shapes, buffers and immediates are set.
@@ -52,7 +56,7 @@ void resolve_refs(State& s) {
 template <class Plan, std::size_t G, class T, std::size_t N, std::size_t NG, std::size_t R>
 node_refs<T> refs_of(state<T, N, NG, R> const& s) {
     constexpr std::size_t b = Plan::ref_begin[G];
-    return {s.rptr.data() + b, s.rshape.data() + b, s.rimm.data() + b};
+    return {s.rptr.data() + b, s.rshape.data() + b, s.rimm.data() + b, Plan::refs.data() + b, &s.stream};
 }
 
 } // namespace tapeless::detail

@@ -64,6 +64,7 @@ struct finite_checker {
                                   std::to_string(plan::a.ngroups) + "); every value it read was finite");
             }
         });
+        ++s.stream.step;
     }
 
 private:

@@ -172,8 +172,17 @@ public:
         prepare();
         if (split_) ex.reserve(); // a step of single-block kernels never touches the pool
         detail::run_plan<plan, value_type>(s_, ex);
+        ++s_.stream.step;
 #endif
     }
+
+    //! The seed of the step's random ops (`dropout`): with the step number, it fixes every mask.
+    void seed(std::uint64_t s) { s_.stream.seed = s; }
+    //! The number of the next call, one more after each call (0 first): masks differ from call to
+    //! call and repeat when a run restarts from a saved step number.
+    [[nodiscard]] std::uint64_t step_number() const { return s_.stream.step; }
+    //! Sets the number of the next call (to resume a run, or to repeat a call's masks).
+    void set_step_number(std::uint64_t n) { s_.stream.step = n; }
 
     //! Whether each call first checks the class labels that `one_hot`/`cross_entropy` read (whole
     //! numbers in 0..K-1, else `value_error` naming the leaf, row and value). On by default: one
@@ -263,6 +272,10 @@ private:
     void prepare() {
         if (!current() || !calls_current()) refresh();
         if (check_labels_) check_labels();
+        if constexpr (repeat_specs::size > 0)
+            [&]<class... S>(detail::type_list<S...>) {
+                (std::get<runner_t<S>>(*runners_).set_stream(s_.stream), ...);
+            }(repeat_specs{});
     }
 
     // Whether every tensor behind a leaf has the storage and extents the plan was bound with.
@@ -280,6 +293,12 @@ private:
 
     void check_labels() const {
         for (detail::label_use const& u : detail::label_uses<plan>) {
+            if (u.probability) {
+                bool const leaf = plan::info[u.labels].cat == detail::category::leaf;
+                detail::check_probability(leaf ? s_.ptr[u.labels][0] : s_.imm[u.labels],
+                                          leaf ? leaf_names[leaf_slot[u.labels]] : std::string_view());
+                continue;
+            }
             shape s = s_.shapes[u.labels];
             detail::check_labels(s_.ptr[u.labels], s.rows, s.cols, u.rows ? s_.shapes[u.like].rows : s_.shapes[u.like].cols,
                                  leaf_names[leaf_slot[u.labels]], u.rows);
@@ -417,8 +436,9 @@ private:
 
     // One phase of a seeded step (a `repeat` block's plan): its forward kernels, or the rest.
     template <class Executor>
-    void run_phase(Executor const& ex, bool forward) {
+    void run_phase(Executor const& ex, bool forward, detail::random_stream const& stream) {
         if (split_) ex.reserve();
+        s_.stream = stream;
         constexpr std::size_t mid = plan::forward_kernels;
         detail::run_kernels<plan, value_type>(s_, ex, forward ? 0 : mid, forward ? mid : plan::a.ngroups);
     }

@@ -24,6 +24,9 @@ struct custom_kernel {
             v.xs[k] = r.shapes[1 + k];
             v.s[k] = r.imms[1 + k];
         }
+        if (r.nodes)
+            for (std::size_t k = 0; k <= max_arity; ++k) v.node[k] = r.nodes[k];
+        if (r.stream) v.stream = *r.stream;
         return v;
     }
 

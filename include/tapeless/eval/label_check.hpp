@@ -1,7 +1,8 @@
 //! @file Defines the class-label check of a compiled step: every leaf that `one_hot` (and so
 //! `cross_entropy`) compares with column indices must hold whole numbers in 0..K-1, where K is the
 //! compared width, and every leaf of `embedding` indices whole numbers in 0..V-1 for a table of V
-//! rows; anything else would make those rows silently contribute nothing, or read out of bounds.
+//! rows, and dropout's p in [0, 1]; anything else would make those rows silently contribute nothing,
+//! read out of bounds, or scale by a wrong factor.
 // SPDX-License-Identifier: BSL-1.0
 #ifndef TAPELESS_EVAL_LABEL_CHECK_HPP
 #define TAPELESS_EVAL_LABEL_CHECK_HPP
@@ -24,6 +25,7 @@ struct label_use {
     std::size_t labels = npos;
     std::size_t like = npos;
     bool rows = false;
+    bool probability = false; // `labels` is dropout's p: a leaf or a value known at bind, in [0, 1]
 };
 
 // equal(column_index(like), labels) with labels a leaf, in either argument order; or
@@ -32,6 +34,10 @@ template <std::size_t N>
 constexpr label_use label_use_at(std::array<node_info, N> const& info, std::size_t i) {
     node_info const& f = info[i];
     if (f.cat == category::leaf || f.nargs != 2) return {};
+    if (std::string_view(f.name) == "dropout") {
+        category const c = info[f.arg[1]].cat;
+        return c == category::leaf || c == category::immediate ? label_use{f.arg[1], npos, false, true} : label_use{};
+    }
     if (std::string_view(f.name) == "embedding")
         return info[f.arg[1]].cat == category::leaf ? label_use{f.arg[1], f.arg[0], true} : label_use{};
     if (std::string_view(f.name) != "equal") return {};
@@ -67,6 +73,14 @@ std::string format_value(T v) {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     return std::string(buf, r.ptr);
+}
+
+//! Throws `value_error` if dropout's p (named `name` when a leaf) is not in [0, 1] (NaN included).
+template <class T>
+void check_probability(T p, std::string_view name) {
+    if (p >= T(0) && p <= T(1)) return;
+    std::string const what = name.empty() ? "p" : "p '" + std::string(name) + "'";
+    throw value_error("tapeless: dropout: " + what + " is " + detail::format_value(p) + ", not a probability in [0, 1]");
 }
 
 //! Throws `value_error` naming leaf `name`, the row and the value if any of the `rows` x `cols`

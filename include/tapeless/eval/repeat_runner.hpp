@@ -13,6 +13,7 @@
 #include "compile.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -96,7 +97,7 @@ public:
     //! h_L into y: every layer's forward kernels in turn.
     template <class Ex>
     void forward(Ex const& ex) {
-        for (step& s : layers_) s.run_phase(ex, true);
+        for (std::size_t i = 0; i < layers_.size(); ++i) layers_[i].run_phase(ex, true, layer_stream(i));
         T const* last = layers_.empty() ? x_ : layers_.back().result().data();
         std::copy_n(last, xs_.size(), y_);
     }
@@ -109,7 +110,7 @@ public:
             return;
         }
         for (std::size_t i = layers_.size(); i-- > 0;) {
-            layers_[i].run_phase(ex, false);
+            layers_[i].run_phase(ex, false, layer_stream(i));
             std::copy_n(layers_[i].grad(typename Spec::h{}).data(), xs_.size(), i ? cot_.get() : dx_);
         }
     }
@@ -120,10 +121,18 @@ public:
         return layers_.at(i).grad(typename S::layer{});
     }
     [[nodiscard]] std::size_t size() const { return layers_.size(); }
+    //! The enclosing step's random stream, for the next call: each layer draws from its own.
+    void set_stream(random_stream const& s) { stream_ = s; }
     //! Each layer's step, as bound now (for reports).
     [[nodiscard]] std::vector<step> const& layers() const { return layers_; }
 
 private:
+    // Layer i's stream: the enclosing one's, with a layer number of its own (mixed with the
+    // enclosing layer's, so nested repeats' layers differ too).
+    [[nodiscard]] random_stream layer_stream(std::size_t i) const {
+        return {stream_.seed, stream_.step, stream_.layer * 0x9E3779B1u + static_cast<std::uint32_t>(i) + 1u};
+    }
+
     template <class S>
     static typename S::vector_type const& vector_of(void const* v) {
         return *static_cast<typename S::vector_type const*>(v);
@@ -154,6 +163,7 @@ private:
     T const* ybar_ = nullptr;
     T* dx_ = nullptr;
     shape xs_{};
+    random_stream stream_{};
 };
 
 //! A stack's gradients, layer by layer: `step.grad(W)[3]` views layer 3's gradient in the step's

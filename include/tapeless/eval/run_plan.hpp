@@ -97,7 +97,7 @@ inline constexpr std::size_t max_unrolled_kernels = 24;
 template <class Plan, class T, std::size_t N, std::size_t NG, std::size_t R>
 node_refs<T> refs_at(state<T, N, NG, R> const& s, std::size_t g) {
     std::size_t const b = Plan::ref_begin[g];
-    return {s.rptr.data() + b, s.rshape.data() + b, s.rimm.data() + b};
+    return {s.rptr.data() + b, s.rshape.data() + b, s.rimm.data() + b, Plan::refs.data() + b, &s.stream};
 }
 
 template <class K, class T, class Ex>

@@ -8,6 +8,7 @@
 #include "../tensor/tensor.hpp"
 #include "attention.hpp"
 #include "build.hpp"
+#include "dropout.hpp"
 #include "embedding.hpp"
 #include "layers.hpp"
 #include "losses.hpp"

@@ -26,6 +26,7 @@
 #include "../ops/attention.hpp"
 #include "../ops/column_index.hpp"
 #include "../ops/div.hpp"
+#include "../ops/dropout.hpp"
 #include "../ops/embedding.hpp"
 #include "../ops/equal.hpp"
 #include "../ops/exp.hpp"

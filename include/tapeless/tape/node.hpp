@@ -50,6 +50,7 @@ enum class op_code : std::uint8_t {
     softmax,
     layer_norm,           // (x - mean_row) / √(var_row + s0); aux: 1/√(var_row + s0) per row
     embedding,            // row labels[i] of in[0] as row i
+    dropout,              // in[0] ⊙ aux: aux each element's factor, 0 or 1/(1 - p)
     attention,            // softmax(q·kᵀ/√dh + mask)·v of in[0..2]; sequences of s0 rows, s1 heads; aux: P
     cross_entropy_labels, // aux: row max, then row log Σ exp(x - max); labels: class indices
     cross_entropy_probs,  // aux: as above

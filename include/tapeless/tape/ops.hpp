@@ -5,6 +5,7 @@
 
 #include "../error.hpp"
 #include "../linalg/gemm.hpp"
+#include "../ops/dropout.hpp"
 #include "../tensor/tensor.hpp"
 #include "kernels.hpp"
 #include "node.hpp"
@@ -340,6 +341,31 @@ struct recorder {
         return t.push(nn);
     }
 
+    // x ⊙ mask/(1-p), the factors kept in aux; the mask as the compiled op draws it (`dropout_mask`).
+    static var<T> dropout(var<T> const& x, T p, tapeless::detail::random_stream const& stream, std::size_t site) {
+        tape<T>& t = owner(x, "dropout");
+        if (!(p >= T(0) && p <= T(1))) throw value_error("tapeless: tape: dropout: p must be in [0, 1]");
+        node_t n;
+        n.op = op_code::dropout;
+        n.rows = t.nodes_[x.id_].rows;
+        n.cols = t.nodes_[x.id_].cols;
+        n.needs_grad = t.nodes_[x.id_].needs_grad;
+        n.in[0] = x.id_;
+        T* factor = t.arena_.template allocate<T>(n.size());
+        T const* xv = t.value_of(x.id_);
+        tapeless::detail::dropout_mask const mask(stream, site, double(p));
+        T const scale = p < T(1) ? T(1) / (T(1) - p) : T(0);
+        for (std::size_t e = 0; e < n.size(); e += 4) {
+            auto const keep = mask.kept4(e);
+            for (std::size_t l = 0; l < 4 && e + l < n.size(); ++l) factor[e + l] = keep[l] ? scale : T(0);
+        }
+        T* y = t.arena_.template allocate<T>(n.size());
+        for (std::size_t e = 0; e < n.size(); ++e) y[e] = xv[e] * factor[e];
+        n.aux = factor;
+        n.value = y;
+        return t.push(n);
+    }
+
     // Row ids[i] of the table as row i; the ids are checked and copied (N ints).
     template <class L>
     static var<T> embedding(var<T> const& table, std::size_t count, L id_at) {
@@ -535,6 +561,12 @@ var<T> layer_norm(var<T> const& x, var<T> const& g, var<T> const& b, S eps = 1e-
 template <class T>
 var<T> attention(var<T> const& q, var<T> const& k, var<T> const& v, std::size_t seq, std::size_t heads, bool causal) {
     return detail::recorder<T>::attention(q, k, v, seq, heads, causal);
+}
+//! x with each element zeroed with probability p and the rest scaled by 1/(1-p), the mask drawn as
+//! `tapeless::dropout`'s for seed `seed`, step number `step` and site `site`.
+template <class T, number P>
+var<T> dropout(var<T> const& x, P p, std::uint64_t seed, std::uint64_t step, std::size_t site = 0) {
+    return detail::recorder<T>::dropout(x, detail::as<T>(p), {seed, step, 0}, site);
 }
 //! Row ids[i] of `table` as row i (PyTorch's `F.embedding`); ids are whole numbers in 0..rows-1,
 //! given as ints or as the elements of a tensor (copied).

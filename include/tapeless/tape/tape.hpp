@@ -414,6 +414,9 @@ void tape<T>::backward_fused(node<T>& n) {
             if (nodes_[n.in[a]].needs_grad) emit(n.in[a], n.rows, d, [&](std::size_t i, std::size_t j) { return grads[a][i * d + j]; });
         break;
     }
+    case op_code::dropout: // y = x ⊙ f  =>  x̄ += ȳ ⊙ f
+        emit(n.in[0], n.rows, n.cols, [&](std::size_t i, std::size_t j) { return n.adjoint[i * n.cols + j] * n.aux[i * n.cols + j]; });
+        break;
     case op_code::embedding: { // y_i = table_{ids_i}  =>  tablē_r += Σ_{i : ids_i = r} ȳ_i
         node<T>& table = nodes_[n.in[0]];
         std::size_t const c = n.cols;

@@ -7,6 +7,7 @@
 #include "add.hpp"
 #include "attention.hpp"
 #include "div.hpp"
+#include "dropout.hpp"
 #include "embedding.hpp"
 #include "exp.hpp"
 #include "expand.hpp"
