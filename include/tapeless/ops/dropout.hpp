@@ -49,6 +49,15 @@ void apply_dropout(T const* x, T* y, std::size_t begin, std::size_t end, dropout
         }
     }
 }
+// Rows [first, last) of x ⊙ mask/(1-p), x argument 0 and p argument 1 of `v`, the mask of `site`.
+template <class T>
+void run_dropout(custom_view<T> const& v, std::size_t first, std::size_t last, std::size_t site) {
+    T const p = v.scalar(1);
+    T const scale = p < T(1) ? T(1) / (T(1) - p) : T(0);
+    std::size_t const d = v.ys.cols;
+    apply_dropout(v.x[0], v.y, first * d, last * d, dropout_mask(v.stream, site, double(p)), scale);
+}
+
 // p (argument 1) one number.
 constexpr char const* dropout_check(shape const* s, std::size_t) {
     return s[1].rows == 1 && s[1].cols == 1 ? nullptr : "p must be 1 x 1";
@@ -69,10 +78,7 @@ struct dropout : op_base {
 
     template <class T>
     static void run(custom_view<T> const& v, std::size_t first, std::size_t last) {
-        T const p = v.scalar(1);
-        T const scale = p < T(1) ? T(1) / (T(1) - p) : T(0);
-        std::size_t const d = v.ys.cols;
-        detail::apply_dropout(v.x[0], v.y, first * d, last * d, {v.stream, v.node[0], double(p)}, scale);
+        detail::run_dropout(v, first, last, v.node[0]); // its own node is the site
     }
 };
 
@@ -88,10 +94,7 @@ struct dropout_back : op_base {
 
     template <class T>
     static void run(custom_view<T> const& v, std::size_t first, std::size_t last) {
-        T const p = v.scalar(1);
-        T const scale = p < T(1) ? T(1) / (T(1) - p) : T(0);
-        std::size_t const d = v.ys.cols;
-        detail::apply_dropout(v.x[0], v.y, first * d, last * d, {v.stream, v.node[3], double(p)}, scale);
+        detail::run_dropout(v, first, last, v.node[3]); // the forward node's site
     }
 };
 
